@@ -1,0 +1,521 @@
+"""WooCommerce REST API client used by every sync path.
+
+Why not `woocommerce.API` directly: it opens a new connection per call (`requests.request`),
+has no retries and raises raw `requests` errors whose text carries the OAuth query string.
+We keep its OAuth 1.0a signer (the exact algorithm WooCommerce verifies over http) and add a
+pooled session, timeouts, retries with backoff and jitter, pagination, batching, a request-log
+callback and errors a shop owner can act on. Nothing here imports frappe.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from requests.auth import HTTPBasicAuth
+from woocommerce.oauth import OAuth
+
+from woocommerce_sync.core.redact import Redactor, truncate
+
+MAX_PER_PAGE = 100  # WooCommerce answers 400 above this (rest_invalid_param), it does not cap.
+MAX_BATCH = 100  # create + update + delete objects in one batch call.
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
+LOG_BODY_LIMIT = 10_000
+
+KEY_HELP = (
+	"create a Read/Write key under WooCommerce > Settings > Advanced > REST API "
+	"and enter it in the store's settings"
+)
+
+
+@dataclass
+class RequestRecord:
+	"""One HTTP attempt, already stripped of credentials, for the Request Log."""
+
+	store: str
+	method: str
+	endpoint: str
+	params: dict[str, Any]
+	status_code: int | None
+	duration_ms: int
+	request_body: str | None
+	response_body: str | None
+	error: str | None
+	attempt: int
+	context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Response:
+	status_code: int
+	headers: dict[str, str]
+	data: Any
+
+
+class WooCommerceError(Exception):
+	"""A WooCommerce call failed; the message is safe to show and names the store."""
+
+	def __init__(
+		self,
+		message: str,
+		*,
+		store: str = "",
+		method: str = "",
+		endpoint: str = "",
+		status_code: int | None = None,
+		code: str | None = None,
+	):
+		super().__init__(message)
+		self.store = store
+		self.method = method
+		self.endpoint = endpoint
+		self.status_code = status_code
+		self.code = code
+
+
+class WooCommerceAuthError(WooCommerceError):
+	"""401/403: the consumer key or secret is wrong, revoked or read-only."""
+
+
+class WooCommerceNotFound(WooCommerceError):
+	"""404: the object does not exist, or /wp-json is not reachable at all."""
+
+
+class WooCommerceBadResponse(WooCommerceError):
+	"""The answer was not WooCommerce's JSON: a security plugin, a maintenance or login page."""
+
+
+class WooCommerceUnavailable(WooCommerceError):
+	"""The store kept failing (5xx, 429, timeouts, connection errors) after every retry."""
+
+
+class WooCommerceConnectionError(WooCommerceUnavailable):
+	"""The store could not be reached at all: wrong URL, DNS, TLS or a refused connection."""
+
+
+class WooCommerceRequestError(WooCommerceError):
+	"""Any other 4xx: WooCommerce rejected what we sent; its own message says why."""
+
+
+class _Retry(Exception):
+	"""Internal: this attempt failed in a way worth another try."""
+
+	def __init__(self, reason: str, status_code: int | None = None, wait: float | None = None):
+		super().__init__(reason)
+		self.reason = reason
+		self.status_code = status_code
+		self.wait = wait
+
+	@property
+	def surely_not_processed(self) -> bool:
+		"""True when the store cannot have acted on the request, so even a create may be resent."""
+		return self.status_code == 429 or self.reason.startswith(("connect failed", "connect timeout"))
+
+
+class WooCommerceClient:
+	"""One store, one pooled HTTP session: create one per sync run and close it (or use `with`)."""
+
+	def __init__(
+		self,
+		url: str,
+		consumer_key: str,
+		consumer_secret: str,
+		*,
+		store_name: str = "",
+		api_version: str = "wc/v3",
+		verify_ssl: bool = True,
+		timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
+		max_retries: int = 4,
+		backoff: float = 0.5,
+		max_backoff: float = 30.0,
+		on_request: Callable[[RequestRecord], None] | None = None,
+		user_agent: str = "woocommerce_sync",
+		sleep: Callable[[float], None] = time.sleep,
+	):
+		self.url = url.rstrip("/")
+		self.store_name = store_name or urlsplit(self.url).netloc
+		self.api_version = api_version.strip("/")
+		self.consumer_key = consumer_key
+		self.consumer_secret = consumer_secret
+		self.verify_ssl = verify_ssl
+		self.timeout = timeout
+		self.max_retries = max_retries
+		self.backoff = backoff
+		self.max_backoff = max_backoff
+		self.on_request = on_request
+		self.sleep = sleep
+		self.is_https = self.url.lower().startswith("https://")
+		self.redactor = Redactor([consumer_key, consumer_secret])
+		self.session = requests.Session()
+		self.session.headers.update({"Accept": "application/json", "User-Agent": user_agent})
+		adapter = HTTPAdapter(pool_connections=1, pool_maxsize=4, max_retries=0)
+		self.session.mount("http://", adapter)
+		self.session.mount("https://", adapter)
+		if self.is_https:
+			self.session.auth = HTTPBasicAuth(consumer_key, consumer_secret)
+
+	def __enter__(self) -> WooCommerceClient:
+		return self
+
+	def __exit__(self, *exc_info: object) -> None:
+		self.close()
+
+	def close(self) -> None:
+		self.session.close()
+
+	# Plain verbs -------------------------------------------------------------------------------
+
+	def get(self, endpoint: str, params: dict[str, Any] | None = None, **context: Any) -> Any:
+		return self.request("GET", endpoint, params=params, context=context).data
+
+	def post(self, endpoint: str, data: Any, params: dict[str, Any] | None = None, **context: Any) -> Any:
+		return self.request("POST", endpoint, params=params, json_body=data, context=context).data
+
+	def put(self, endpoint: str, data: Any, params: dict[str, Any] | None = None, **context: Any) -> Any:
+		return self.request("PUT", endpoint, params=params, json_body=data, context=context).data
+
+	def delete(self, endpoint: str, params: dict[str, Any] | None = None, **context: Any) -> Any:
+		return self.request("DELETE", endpoint, params=params, context=context).data
+
+	# Lists and batches -------------------------------------------------------------------------
+
+	def iter_pages(
+		self, endpoint: str, params: dict[str, Any] | None = None, per_page: int = MAX_PER_PAGE
+	) -> Iterator[list[dict]]:
+		"""Yield each page of a list endpoint, following X-WP-TotalPages (one request per page)."""
+		if not 1 <= per_page <= MAX_PER_PAGE:
+			raise ValueError(f"per_page must be between 1 and {MAX_PER_PAGE}, got {per_page}")
+		page = 1
+		while True:
+			query = {**(params or {}), "per_page": per_page, "page": page}
+			response = self.request("GET", endpoint, params=query)
+			items = response.data if isinstance(response.data, list) else []
+			if items:
+				yield items
+			total_pages = _int_header(response.headers, "X-WP-TotalPages")
+			if total_pages is None:
+				if len(items) < per_page:
+					return
+			elif page >= total_pages:
+				return
+			if not items:
+				return
+			page += 1
+
+	def iter_all(
+		self, endpoint: str, params: dict[str, Any] | None = None, per_page: int = MAX_PER_PAGE
+	) -> Iterator[dict]:
+		for page in self.iter_pages(endpoint, params, per_page):
+			yield from page
+
+	def get_by_ids(
+		self, endpoint: str, ids: Sequence[int], params: dict[str, Any] | None = None
+	) -> list[dict]:
+		"""Fetch objects by id with `include=`, 100 ids per request, never one GET per object."""
+		found: list[dict] = []
+		unique = list(dict.fromkeys(int(i) for i in ids))
+		for start in range(0, len(unique), MAX_PER_PAGE):
+			chunk = unique[start : start + MAX_PER_PAGE]
+			query = {**(params or {}), "include": ",".join(map(str, chunk))}
+			found.extend(self.iter_all(endpoint, query))
+		return found
+
+	def batch(
+		self,
+		endpoint: str,
+		create: Sequence[dict] = (),
+		update: Sequence[dict] = (),
+		delete: Sequence[int] = (),
+	) -> dict[str, list]:
+		"""Run a `<resource>/batch` call in chunks of at most 100 objects; merge the answers."""
+		operations = [("create", item) for item in create]
+		operations += [("update", item) for item in update]
+		operations += [("delete", item) for item in delete]
+		result: dict[str, list] = {"create": [], "update": [], "delete": []}
+		for start in range(0, len(operations), MAX_BATCH):
+			payload: dict[str, list] = {}
+			for action, item in operations[start : start + MAX_BATCH]:
+				payload.setdefault(action, []).append(item)
+			# Updates and deletes are safe to repeat; a chunk that creates is not.
+			response = self.request(
+				"POST", f"{endpoint.rstrip('/')}/batch", json_body=payload, idempotent="create" not in payload
+			)
+			for action in result:
+				result[action].extend((response.data or {}).get(action, []))
+		return result
+
+	# The one place that talks HTTP -------------------------------------------------------------
+
+	def request(
+		self,
+		method: str,
+		endpoint: str,
+		*,
+		params: dict[str, Any] | None = None,
+		json_body: Any = None,
+		idempotent: bool | None = None,
+		context: dict[str, Any] | None = None,
+	) -> Response:
+		"""Send one API call with retries; return its decoded JSON or raise a WooCommerceError.
+
+		POST is not retried after the request may have reached the store (a timeout or a 5xx
+		could mean the order was created), only on 429 and on failures to connect.
+		"""
+		method = method.upper()
+		endpoint = endpoint.strip("/")
+		if idempotent is None:
+			idempotent = method != "POST"
+		body = None if json_body is None else json.dumps(json_body, ensure_ascii=False).encode("utf-8")
+		attempt = 0
+		while True:
+			attempt += 1
+			try:
+				return self._attempt(method, endpoint, params or {}, body, attempt, context or {})
+			except _Retry as retry:
+				if not (idempotent or retry.surely_not_processed) or attempt > self.max_retries:
+					raise self._give_up(method, endpoint, retry, attempt) from None
+				self.sleep(self._delay(attempt, retry.wait))
+
+	def _attempt(
+		self,
+		method: str,
+		endpoint: str,
+		params: dict[str, Any],
+		body: bytes | None,
+		attempt: int,
+		context: dict[str, Any],
+	) -> Response:
+		url = f"{self.url}/wp-json/{self.api_version}/{endpoint}"
+		query = {k: _query_value(v) for k, v in params.items() if v is not None}
+		if not self.is_https:
+			# OAuth 1.0a one-legged, signed over the full query exactly as WooCommerce checks it.
+			signer = OAuth(
+				url=f"{url}?{urlencode(query)}" if query else url,
+				consumer_key=self.consumer_key,
+				consumer_secret=self.consumer_secret,
+				version=self.api_version,
+				method=method,
+			)
+			url, query = signer.get_oauth_url(), {}
+		headers = {"Content-Type": "application/json; charset=utf-8"} if body is not None else {}
+		started = time.monotonic()
+		status_code: int | None = None
+		response_text: str | None = None
+		error: str | None = None
+		try:
+			try:
+				http = self.session.request(
+					method,
+					url,
+					params=query or None,
+					data=body,
+					headers=headers,
+					timeout=self.timeout,
+					verify=self.verify_ssl,
+				)
+				status_code = http.status_code
+				response_text = http.text
+			except requests.exceptions.SSLError as exc:
+				error = f"TLS error: {exc}"
+				raise WooCommerceConnectionError(
+					self.redactor.text(
+						f"WooCommerce store {self.store_name}: the TLS certificate of {self.url} could not be "
+						f"verified ({exc}). Fix the certificate, or untick 'Verify SSL' only if you trust "
+						"this server."
+					),
+					store=self.store_name,
+					method=method,
+					endpoint=endpoint,
+				) from None
+			except requests.exceptions.ConnectTimeout as exc:
+				error = f"connect timeout: {exc}"
+				raise _Retry("connect timeout") from None
+			except requests.exceptions.ReadTimeout as exc:
+				error = f"read timeout: {exc}"
+				raise _Retry(f"no answer within {self._read_timeout():g} s") from None
+			except requests.exceptions.ConnectionError as exc:
+				error = f"connection error: {exc}"
+				# A connection that broke mid-answer may have done the work; one never made did not.
+				reason = "connection broken" if _is_broken_response(exc) else "connect failed"
+				raise _Retry(f"{reason}: {self.redactor.text(str(exc))}") from None
+			except requests.exceptions.RequestException as exc:
+				error = f"request error: {exc}"
+				raise _Retry(f"connection broken: {self.redactor.text(str(exc))}") from None
+			return self._decode(method, endpoint, http)
+		except WooCommerceError as exc:
+			error = error or str(exc)
+			raise
+		except _Retry as exc:
+			error = error or exc.reason
+			raise
+		finally:
+			self._log(
+				RequestRecord(
+					store=self.store_name,
+					method=method,
+					endpoint=endpoint,
+					params=self.redactor.params(params),
+					status_code=status_code,
+					duration_ms=round((time.monotonic() - started) * 1000),
+					request_body=self.redactor.body(body, LOG_BODY_LIMIT),
+					response_body=self.redactor.body(response_text, LOG_BODY_LIMIT),
+					error=self.redactor.text(error),
+					attempt=attempt,
+					context=context,
+				)
+			)
+
+	def _decode(self, method: str, endpoint: str, http: requests.Response) -> Response:
+		status = http.status_code
+		content_type = http.headers.get("Content-Type", "")
+		try:
+			data = http.json() if http.content else None
+			is_json = True
+		except ValueError:
+			data, is_json = None, False
+		if status in RETRY_STATUSES:
+			raise _Retry(f"HTTP {status}", status_code=status, wait=_retry_after(http.headers))
+		if not is_json:
+			if "json" in content_type.lower() and 200 <= status < 300:
+				# Declared JSON but cut short: a dropped connection or a proxy; worth another try.
+				raise _Retry(f"HTTP {status} with an incomplete JSON body", status_code=None)
+			raise self._not_json(method, endpoint, http)
+		if 200 <= status < 300:
+			return Response(status, dict(http.headers), data)
+		raise self._http_error(method, endpoint, status, data)
+
+	# Errors a person can act on ----------------------------------------------------------------
+
+	def _http_error(self, method: str, endpoint: str, status: int, data: Any) -> WooCommerceError:
+		code = data.get("code") if isinstance(data, dict) else None
+		message = data.get("message") if isinstance(data, dict) else None
+		where = dict(store=self.store_name, method=method, endpoint=endpoint, status_code=status, code=code)
+		if status in (401, 403):
+			return WooCommerceAuthError(
+				f"WooCommerce store {self.store_name} refused the consumer key/secret "
+				f"(HTTP {status}{f', {code}' if code else ''}): {KEY_HELP}.",
+				**where,
+			)
+		if status == 404 and code == "rest_no_route":
+			return WooCommerceNotFound(
+				f"WooCommerce store {self.store_name} has no REST route /wp-json/{self.api_version}/{endpoint}: "
+				"check that WooCommerce is active and that the store URL is the shop's home address.",
+				**where,
+			)
+		if status == 404:
+			return WooCommerceNotFound(
+				self.redactor.text(
+					f"WooCommerce store {self.store_name}: {method} {endpoint} was not found "
+					f"({code or 'HTTP 404'}: {message or 'no message'})."
+				),
+				**where,
+			)
+		return WooCommerceRequestError(
+			self.redactor.text(
+				f"WooCommerce store {self.store_name} rejected {method} {endpoint} with HTTP {status} "
+				f"({code or 'no code'}): {message or 'no message'}."
+			),
+			**where,
+		)
+
+	def _not_json(self, method: str, endpoint: str, http: requests.Response) -> WooCommerceError:
+		url = f"{self.url}/wp-json/{self.api_version}/{endpoint}"
+		snippet = " ".join(http.text[:200].split())
+		where = dict(store=self.store_name, method=method, endpoint=endpoint, status_code=http.status_code)
+		hint = (
+			"Is the store URL right and are WordPress permalinks set to anything but 'Plain' "
+			"(Settings > Permalinks)?"
+			if http.status_code == 404
+			else "A security plugin, firewall, maintenance mode or login page may be answering instead of "
+			"WooCommerce: allow /wp-json/ for this server."
+		)
+		return (WooCommerceNotFound if http.status_code == 404 else WooCommerceBadResponse)(
+			self.redactor.text(
+				f"WooCommerce store {self.store_name}: {url} answered HTTP {http.status_code} "
+				f"({http.headers.get('Content-Type') or 'no content type'}) instead of JSON: "
+				f"{truncate(snippet, 200)!r}. {hint}"
+			),
+			**where,
+		)
+
+	def _give_up(self, method: str, endpoint: str, retry: _Retry, attempt: int) -> WooCommerceError:
+		tries = f"{attempt} attempt{'s' if attempt > 1 else ''}"
+		where = dict(store=self.store_name, method=method, endpoint=endpoint, status_code=retry.status_code)
+		if retry.reason.startswith("connect failed"):
+			return WooCommerceConnectionError(
+				self.redactor.text(
+					f"WooCommerce store {self.store_name} could not be reached at {self.url} after {tries} "
+					f"({retry.reason}). Check the store URL and that the server is up."
+				),
+				**where,
+			)
+		return WooCommerceUnavailable(
+			self.redactor.text(
+				f"WooCommerce store {self.store_name} did not answer {method} {endpoint} properly after "
+				f"{tries} ({retry.reason}). It will be retried on the next sync; if this persists, check "
+				"the store's server and hosting limits."
+			),
+			**where,
+		)
+
+	# Helpers -----------------------------------------------------------------------------------
+
+	def _delay(self, attempt: int, retry_after: float | None) -> float:
+		"""Exponential backoff with full jitter; Retry-After wins when the store sends it."""
+		if retry_after is not None:
+			return min(max(retry_after, 0.0), self.max_backoff)
+		ceiling = min(self.max_backoff, self.backoff * (2 ** (attempt - 1)))
+		return random.uniform(ceiling / 2, ceiling)
+
+	def _read_timeout(self) -> float:
+		return self.timeout[1] if isinstance(self.timeout, tuple) else self.timeout
+
+	def _log(self, record: RequestRecord) -> None:
+		"""The callback must not raise: the app's logger reports its own failures (connection.py)."""
+		if self.on_request is not None:
+			self.on_request(record)
+
+
+def _query_value(value: Any) -> Any:
+	if isinstance(value, bool):
+		return "true" if value else "false"
+	if isinstance(value, list | tuple | set):
+		return ",".join(str(v) for v in value)
+	return value
+
+
+def _int_header(headers: Any, name: str) -> int | None:
+	try:
+		return int(headers.get(name))
+	except (TypeError, ValueError):
+		return None
+
+
+def _retry_after(headers: Any) -> float | None:
+	value = headers.get("Retry-After")
+	if not value:
+		return None
+	try:
+		return float(value)
+	except ValueError:
+		pass
+	try:
+		return max(email.utils.parsedate_to_datetime(value).timestamp() - time.time(), 0.0)
+	except (TypeError, ValueError):
+		return None
+
+
+def _is_broken_response(exc: Exception) -> bool:
+	text = str(exc)
+	return any(
+		s in text for s in ("IncompleteRead", "RemoteDisconnected", "Connection broken", "reset by peer")
+	)
