@@ -1,0 +1,17 @@
+app_name = "woocommerce_sync"
+app_title = "WooCommerce Sync"
+app_publisher = "woocommerce_sync developers"
+app_description = "Keeps WooCommerce stores and ERPNext in sync"
+app_email = "woocommerce-sync@example.com"
+app_license = "MIT"
+required_apps = ["erpnext"]
+
+before_install = "woocommerce_sync.install.before_install"
+after_install = "woocommerce_sync.install.after_install"
+after_migrate = "woocommerce_sync.install.after_migrate"
+
+# Log Settings offers these for automatic clean-up, with the default retention in days.
+default_log_clearing_doctypes = {
+	"WooCommerce Request Log": 30,
+	"WooCommerce Sync Log": 90,
+}

@@ -1,0 +1,145 @@
+"""Custom fields and the role the app needs, created idempotently on install and every migrate.
+
+Every custom field carries module "WooCommerce Sync", so `bench uninstall-app` removes them with
+the module; the columns (and so the values on existing Sales Orders) stay in the database.
+"""
+
+import frappe
+from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+
+MODULE = "WooCommerce Sync"
+ROLE = "WooCommerce Manager"
+SETTINGS = "WooCommerce Integration Settings"
+
+
+def before_install() -> None:
+	ensure_role()
+
+
+def after_install() -> None:
+	ensure_role()
+	create_custom_fields(get_custom_fields(), update=True)
+
+
+def after_migrate() -> None:
+	after_install()
+
+
+def ensure_role() -> None:
+	if not frappe.db.exists("Role", ROLE):
+		frappe.get_doc({"doctype": "Role", "role_name": ROLE, "desk_access": 1}).insert(
+			ignore_permissions=True
+		)
+
+
+def _woocommerce_link_fields(insert_after: str) -> list[dict]:
+	"""The store/order pair shared by every document that mirrors a WooCommerce order."""
+	return [
+		{
+			"fieldname": "woocommerce_server",
+			"label": "WooCommerce Store",
+			"fieldtype": "Link",
+			"options": SETTINGS,
+			"insert_after": insert_after,
+			"in_standard_filter": 1,
+		},
+		{
+			"fieldname": "woocommerce_id",
+			"label": "WooCommerce Order ID",
+			"fieldtype": "Data",
+			"insert_after": "woocommerce_server",
+			"read_only": 1,
+			"no_copy": 1,
+			"search_index": 1,
+			"in_standard_filter": 1,
+		},
+	]
+
+
+def get_custom_fields() -> dict[str, list[dict]]:
+	fields = {
+		"Sales Order": [
+			{
+				"fieldname": "woocommerce_tab",
+				"label": "WooCommerce",
+				"fieldtype": "Tab Break",
+				"insert_after": "party_account_currency",
+			},
+			*_woocommerce_link_fields("woocommerce_tab"),
+			{
+				"fieldname": "woocommerce_column_break",
+				"fieldtype": "Column Break",
+				"insert_after": "woocommerce_id",
+			},
+			{
+				"fieldname": "woocommerce_status",
+				"label": "WooCommerce Status",
+				"fieldtype": "Data",
+				"insert_after": "woocommerce_column_break",
+				"allow_on_submit": 1,
+				"no_copy": 1,
+				"in_standard_filter": 1,
+				"description": "The order's status in the store; changing it on a submitted order updates the store.",
+			},
+			{
+				"fieldname": "woocommerce_payment_method",
+				"label": "WooCommerce Payment Method",
+				"fieldtype": "Data",
+				"insert_after": "woocommerce_status",
+				"read_only": 1,
+				"no_copy": 1,
+			},
+			{
+				"fieldname": "woocommerce_last_synced",
+				"label": "Last Synced with WooCommerce",
+				"fieldtype": "Datetime",
+				"insert_after": "woocommerce_payment_method",
+				"read_only": 1,
+				"no_copy": 1,
+			},
+		],
+		"Sales Invoice": [
+			{
+				"fieldname": "woocommerce_section",
+				"label": "WooCommerce",
+				"fieldtype": "Section Break",
+				"insert_after": "inter_company_invoice_reference",
+				"collapsible": 1,
+			},
+			*_woocommerce_link_fields("woocommerce_section"),
+		],
+		"Customer": [
+			{
+				"fieldname": "woocommerce_email",
+				"label": "WooCommerce Email",
+				"fieldtype": "Data",
+				"options": "Email",
+				"insert_after": "email_id",
+				"search_index": 1,
+				"no_copy": 1,
+			},
+		],
+		"Item": [
+			{
+				"fieldname": "woocommerce_section",
+				"label": "WooCommerce",
+				"fieldtype": "Section Break",
+				"insert_after": "description",
+				"collapsible": 1,
+				"collapsible_depends_on": "woocommerce_links",
+			},
+			{
+				"fieldname": "woocommerce_links",
+				"label": "WooCommerce Products",
+				"fieldtype": "Table",
+				"options": "WooCommerce Item Link",
+				"insert_after": "woocommerce_section",
+				"no_copy": 1,
+				"description": "The WooCommerce product or variation this Item is, per store.",
+			},
+		],
+	}
+	for doctype_fields in fields.values():
+		for field in doctype_fields:
+			field["module"] = MODULE
+	return fields

@@ -1,0 +1,156 @@
+"""One WooCommerce store: where it is, how to sign in, and where its orders go in ERPNext."""
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import now_datetime
+
+from woocommerce_sync.connection import get_client
+from woocommerce_sync.core.client import WooCommerceError
+from woocommerce_sync.core.store_info import probe_store
+from woocommerce_sync.core.store_url import StoreURLError, normalize_store_url
+
+# Test Connection must answer within seconds, not after the sync's patient retries.
+TEST_TIMEOUT = (5.0, 10.0)
+
+
+class WooCommerceIntegrationSettings(Document):
+	def validate(self) -> None:
+		self.validate_store_url()
+		self.normalize_statuses()
+		self.validate_company_consistency()
+		self.validate_naming_series()
+
+	def validate_store_url(self) -> None:
+		try:
+			self.store_url = normalize_store_url(self.store_url)
+		except StoreURLError as exc:
+			messages = {
+				"missing": _("enter the shop's home address, for example https://shop.example.com."),
+				"invalid": _("{0} is not a web address; enter it like https://shop.example.com."),
+				"credentials": _(
+					"do not put a user name or password in the store URL; use the consumer key fields."
+				),
+				"insecure": _(
+					"{0} uses http. WooCommerce's REST API needs https for a store on another machine, so that "
+					"the consumer key and your customers' data are not sent in clear text. Use https://."
+				),
+			}
+			frappe.throw(
+				_("Store {0}: {1}").format(self.store_name, messages[exc.code].format(exc.url)),
+				title=_("Invalid Store URL"),
+			)
+
+	def normalize_statuses(self) -> None:
+		"""One status per line, lower case, without WordPress's `wc-` post-status prefix."""
+		statuses = []
+		for raw in (self.statuses_to_import or "").replace(",", "\n").splitlines():
+			status = raw.strip().lower().removeprefix("wc-")
+			if status and status not in statuses:
+				statuses.append(status)
+		if not statuses:
+			frappe.throw(
+				_("Store {0}: list at least one WooCommerce order status to import, e.g. processing.").format(
+					self.store_name
+				)
+			)
+		self.statuses_to_import = "\n".join(statuses)
+
+	def get_statuses_to_import(self) -> list[str]:
+		return [s for s in (self.statuses_to_import or "").splitlines() if s]
+
+	def validate_company_consistency(self) -> None:
+		"""Warehouse, accounts and cost center must belong to the store's company."""
+		checks = [("Warehouse", self.warehouse, _("Warehouse"))]
+		checks += [
+			("Account", self.get(field), label)
+			for field, label in (
+				("default_tax_account", _("Default Tax Account")),
+				("shipping_account", _("Shipping Account")),
+				("fee_account", _("Fee Account")),
+			)
+		]
+		checks += [
+			("Account", row.account, _("Tax Rate Accounts row {0}").format(row.idx))
+			for row in self.tax_accounts
+		]
+		checks.append(("Cost Center", self.cost_center, _("Cost Center")))
+		for doctype, name, label in checks:
+			if not name:
+				continue
+			company, is_group = frappe.db.get_value(doctype, name, ["company", "is_group"]) or (None, 0)
+			if company != self.company:
+				frappe.throw(
+					_("Store {0}: {1} {2} belongs to company {3}, not to {4}. Choose one of {4}'s.").format(
+						self.store_name, label, frappe.bold(name), company, self.company
+					),
+					title=_("Company Mismatch"),
+				)
+			if is_group:
+				frappe.throw(
+					_("Store {0}: {1} {2} is a group; choose a ledger (non-group) one.").format(
+						self.store_name, label, frappe.bold(name)
+					)
+				)
+		if self.selling_price_list and not frappe.db.get_value(
+			"Price List", self.selling_price_list, "selling"
+		):
+			frappe.throw(
+				_("Store {0}: Price List {1} is not a selling price list.").format(
+					self.store_name, frappe.bold(self.selling_price_list)
+				)
+			)
+		seen = set()
+		for row in self.tax_accounts:
+			if row.tax_rate_id in seen:
+				frappe.throw(
+					_("Store {0}: WooCommerce tax rate {1} is mapped twice in Tax Rate Accounts.").format(
+						self.store_name, row.tax_rate_id
+					)
+				)
+			seen.add(row.tax_rate_id)
+
+	def validate_naming_series(self) -> None:
+		if not self.sales_order_series:
+			return
+		options = frappe.get_meta("Sales Order").get_field("naming_series").options or ""
+		if self.sales_order_series not in options.splitlines():
+			frappe.throw(
+				_("Store {0}: {1} is not a Sales Order naming series. Use one of: {2}").format(
+					self.store_name, frappe.bold(self.sales_order_series), ", ".join(options.split())
+				)
+			)
+
+	@frappe.whitelist()
+	def test_connection(self) -> dict:
+		"""Ask the store for its versions, currency and tax setting; explain any failure plainly."""
+		frappe.only_for(("System Manager", "WooCommerce Manager"))
+		try:
+			with get_client(self, timeout=TEST_TIMEOUT, max_retries=1) as client:
+				info = probe_store(client)
+		except WooCommerceError as exc:
+			return {"ok": False, "message": str(exc)}
+		finally:
+			frappe.deferred_insert.save_to_db()
+		self.db_set(
+			{
+				"woocommerce_version": info.woocommerce_version,
+				"wordpress_version": info.wordpress_version,
+				"store_currency": info.currency,
+				"prices_include_tax": int(bool(info.prices_include_tax)),
+				"last_connection_test": now_datetime(),
+			}
+		)
+		return {"ok": True, "message": connection_summary(self.name, info), **info.as_dict()}
+
+
+def connection_summary(store: str, info) -> str:
+	if info.prices_include_tax is None:
+		tax = _("taxes are disabled in the shop")
+	elif info.prices_include_tax:
+		tax = _("prices include tax")
+	else:
+		tax = _("prices exclude tax")
+	return _("Connected to {0}: WooCommerce {1} on WordPress {2}, currency {3}, {4}.").format(
+		store, info.woocommerce_version, info.wordpress_version, info.currency, tax
+	)
