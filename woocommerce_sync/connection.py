@@ -8,10 +8,22 @@ import json
 from typing import Any
 
 import frappe
+from frappe import _
 from frappe.deferred_insert import deferred_insert
 from frappe.model.document import Document
 
-from woocommerce_sync.core.client import DEFAULT_TIMEOUT, RequestRecord, WooCommerceClient
+from woocommerce_sync.core.client import (
+	DEFAULT_TIMEOUT,
+	RequestRecord,
+	WooCommerceAuthError,
+	WooCommerceBadResponse,
+	WooCommerceClient,
+	WooCommerceConnectionError,
+	WooCommerceError,
+	WooCommerceNotFound,
+	WooCommerceTLSError,
+	WooCommerceUnavailable,
+)
 
 SETTINGS = "WooCommerce Integration Settings"
 REQUEST_LOG = "WooCommerce Request Log"
@@ -59,3 +71,45 @@ def log_request(record: RequestRecord) -> None:
 		deferred_insert(REQUEST_LOG, [row])
 	except Exception:
 		frappe.log_error(title=f"WooCommerce Request Log could not be queued for store {record.store}")
+
+
+def explain(exc: WooCommerceError) -> str:
+	"""The error in the user's language, with what to do next; the core's English text is for logs."""
+	store, url, detail = exc.store, exc.url, exc.detail
+	if isinstance(exc, WooCommerceAuthError):
+		return _(
+			"WooCommerce store {0} refused the consumer key/secret: create a Read/Write key under "
+			"WooCommerce > Settings > Advanced > REST API and enter it in the store's settings (HTTP {1})."
+		).format(store, exc.status_code)
+	if isinstance(exc, WooCommerceTLSError):
+		return _(
+			"WooCommerce store {0}: the TLS connection to {1} failed ({2}). Fix the server's certificate, "
+			"or untick Verify SSL only if you trust this server."
+		).format(store, url, detail)
+	if isinstance(exc, WooCommerceConnectionError):
+		return _(
+			"WooCommerce store {0} could not be reached at {1} ({2}). Check the Store URL and that the "
+			"shop's server is up."
+		).format(store, url, detail)
+	if isinstance(exc, WooCommerceNotFound) and exc.code == "rest_no_route":
+		return _(
+			"WooCommerce store {0}: {1} does not exist. Check that the WooCommerce plugin is active and "
+			"that the Store URL is the shop's home address."
+		).format(store, url)
+	if isinstance(exc, WooCommerceNotFound) and not exc.code:
+		return _(
+			"WooCommerce store {0}: {1} answered 404 with a web page. Set WordPress permalinks to anything "
+			"but Plain (Settings > Permalinks) and check the Store URL."
+		).format(store, url)
+	if isinstance(exc, WooCommerceBadResponse):
+		return _(
+			"WooCommerce store {0}: {1} answered HTTP {2} with a web page instead of JSON ({3}). A security "
+			"plugin, firewall, maintenance mode or login page is answering instead of WooCommerce: allow "
+			"/wp-json/ for this server."
+		).format(store, url, exc.status_code, detail)
+	if isinstance(exc, WooCommerceUnavailable):
+		return _(
+			"WooCommerce store {0} did not answer properly ({1}). It will be retried; if this persists, "
+			"check the shop's server and hosting limits."
+		).format(store, detail)
+	return _("WooCommerce store {0} rejected the request: {1}").format(store, str(exc))

@@ -73,6 +73,8 @@ class WooCommerceError(Exception):
 		endpoint: str = "",
 		status_code: int | None = None,
 		code: str | None = None,
+		url: str = "",
+		detail: str = "",
 	):
 		super().__init__(message)
 		self.store = store
@@ -80,6 +82,8 @@ class WooCommerceError(Exception):
 		self.endpoint = endpoint
 		self.status_code = status_code
 		self.code = code
+		self.url = url
+		self.detail = detail  # the redacted technical cause, for messages composed by the app
 
 
 class WooCommerceAuthError(WooCommerceError):
@@ -100,6 +104,10 @@ class WooCommerceUnavailable(WooCommerceError):
 
 class WooCommerceConnectionError(WooCommerceUnavailable):
 	"""The store could not be reached at all: wrong URL, DNS, TLS or a refused connection."""
+
+
+class WooCommerceTLSError(WooCommerceConnectionError):
+	"""The store's TLS certificate could not be verified."""
 
 
 class WooCommerceRequestError(WooCommerceError):
@@ -326,15 +334,15 @@ class WooCommerceClient:
 				response_text = http.text
 			except requests.exceptions.SSLError as exc:
 				error = f"TLS error: {exc}"
-				raise WooCommerceConnectionError(
-					self.redactor.text(
-						f"WooCommerce store {self.store_name}: the TLS certificate of {self.url} could not be "
-						f"verified ({exc}). Fix the certificate, or untick 'Verify SSL' only if you trust "
-						"this server."
-					),
+				detail = self.redactor.text(str(exc)) or ""
+				raise WooCommerceTLSError(
+					f"WooCommerce store {self.store_name}: the TLS connection to {self.url} failed "
+					f"({detail}). Fix the certificate, or untick 'Verify SSL' only if you trust this server.",
 					store=self.store_name,
 					method=method,
 					endpoint=endpoint,
+					url=self.url,
+					detail=detail,
 				) from None
 			except requests.exceptions.ConnectTimeout as exc:
 				error = f"connect timeout: {exc}"
@@ -397,12 +405,20 @@ class WooCommerceClient:
 
 	def _http_error(self, method: str, endpoint: str, status: int, data: Any) -> WooCommerceError:
 		code = data.get("code") if isinstance(data, dict) else None
-		message = data.get("message") if isinstance(data, dict) else None
-		where = dict(store=self.store_name, method=method, endpoint=endpoint, status_code=status, code=code)
+		message = self.redactor.text(data.get("message")) if isinstance(data, dict) else None
+		where = dict(
+			store=self.store_name,
+			method=method,
+			endpoint=endpoint,
+			status_code=status,
+			code=code,
+			url=f"{self.url}/wp-json/{self.api_version}/{endpoint}",
+			detail=message or "",
+		)
 		if status in (401, 403):
 			return WooCommerceAuthError(
-				f"WooCommerce store {self.store_name} refused the consumer key/secret "
-				f"(HTTP {status}{f', {code}' if code else ''}): {KEY_HELP}.",
+				f"WooCommerce store {self.store_name} refused the consumer key/secret: {KEY_HELP} "
+				f"(HTTP {status}{f' {code}' if code else ''}).",
 				**where,
 			)
 		if status == 404 and code == "rest_no_route":
@@ -429,8 +445,15 @@ class WooCommerceClient:
 
 	def _not_json(self, method: str, endpoint: str, http: requests.Response) -> WooCommerceError:
 		url = f"{self.url}/wp-json/{self.api_version}/{endpoint}"
-		snippet = " ".join(http.text[:200].split())
-		where = dict(store=self.store_name, method=method, endpoint=endpoint, status_code=http.status_code)
+		snippet = self.redactor.text(" ".join(http.text[:200].split())) or ""
+		where = dict(
+			store=self.store_name,
+			method=method,
+			endpoint=endpoint,
+			status_code=http.status_code,
+			url=url,
+			detail=snippet,
+		)
 		hint = (
 			"Is the store URL right and are WordPress permalinks set to anything but 'Plain' "
 			"(Settings > Permalinks)?"
@@ -449,7 +472,14 @@ class WooCommerceClient:
 
 	def _give_up(self, method: str, endpoint: str, retry: _Retry, attempt: int) -> WooCommerceError:
 		tries = f"{attempt} attempt{'s' if attempt > 1 else ''}"
-		where = dict(store=self.store_name, method=method, endpoint=endpoint, status_code=retry.status_code)
+		where = dict(
+			store=self.store_name,
+			method=method,
+			endpoint=endpoint,
+			status_code=retry.status_code,
+			url=self.url,
+			detail=self.redactor.text(retry.reason) or "",
+		)
 		if retry.reason.startswith("connect failed"):
 			return WooCommerceConnectionError(
 				self.redactor.text(

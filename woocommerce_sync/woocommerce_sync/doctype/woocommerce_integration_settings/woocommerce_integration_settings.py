@@ -5,7 +5,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
-from woocommerce_sync.connection import get_client
+from woocommerce_sync.connection import explain, get_client
 from woocommerce_sync.core.client import WooCommerceError
 from woocommerce_sync.core.store_info import probe_store
 from woocommerce_sync.core.store_url import StoreURLError, normalize_store_url
@@ -129,7 +129,7 @@ class WooCommerceIntegrationSettings(Document):
 			with get_client(self, timeout=TEST_TIMEOUT, max_retries=1) as client:
 				info = probe_store(client)
 		except WooCommerceError as exc:
-			return {"ok": False, "message": str(exc)}
+			return {"ok": False, "message": explain(exc)}
 		finally:
 			frappe.deferred_insert.save_to_db()
 		self.db_set(
