@@ -1,0 +1,184 @@
+"""The fake store answers like the real WooCommerce 8.9.1 store recorded in fixtures/."""
+
+import json
+from decimal import Decimal
+
+import pytest
+import requests
+import woocommerce
+
+from woocommerce_sync.testing.fake_store import load_fixture
+
+
+def api(store, secret=None):
+	return woocommerce.API(
+		url=store.url,
+		consumer_key=store.consumer_key,
+		consumer_secret=secret or store.consumer_secret,
+		version="wc/v3",
+		timeout=5,
+	)
+
+
+def test_the_official_client_signs_and_is_accepted(fake_store):
+	response = api(fake_store).get("orders", params={"per_page": 2, "page": 2})
+	recorded = load_fixture("orders_list_page2")
+	assert response.status_code == 200
+	assert response.headers["X-WP-Total"] == recorded["headers"]["X-WP-Total"]
+	assert response.headers["X-WP-TotalPages"] == recorded["headers"]["X-WP-TotalPages"]
+	assert [o["id"] for o in response.json()] == [o["id"] for o in recorded["body"]]
+	assert response.json()[0]["date_modified_gmt"] == recorded["body"][0]["date_modified_gmt"]
+
+
+def test_include_lists_like_the_recording(fake_store):
+	response = api(fake_store).get("orders", params={"include": "16,17"})
+	recorded = load_fixture("orders_list_include")
+	assert [o["id"] for o in response.json()] == [o["id"] for o in recorded["body"]]
+	assert set(response.json()[0]) == set(recorded["body"][0])
+
+
+def test_wrong_secret_is_refused_like_the_real_store(fake_store):
+	response = api(fake_store, secret="cs_wrong").get("orders")
+	assert response.status_code == 401
+	assert response.json()["code"] == "woocommerce_rest_cannot_view"
+
+
+def test_basic_and_query_string_auth(fake_store):
+	url = f"{fake_store.url}/wp-json/wc/v3/orders/16"
+	assert requests.get(url, auth=(fake_store.consumer_key, fake_store.consumer_secret), timeout=5).ok
+	keys = {"consumer_key": fake_store.consumer_key, "consumer_secret": fake_store.consumer_secret}
+	assert requests.get(url, params=keys, timeout=5).ok
+	assert requests.get(url, timeout=5).status_code == 401
+
+
+def test_per_page_over_100_is_the_recorded_400(fake_store):
+	response = api(fake_store).get("orders", params={"per_page": 101})
+	recorded = load_fixture("orders_list_per_page_over_100")
+	assert response.status_code == recorded["status"] == 400
+	assert response.json() == recorded["body"]
+
+
+def test_missing_order_is_the_recorded_404(fake_store):
+	response = api(fake_store).get("orders/999999")
+	recorded = load_fixture("order_get_missing")
+	assert response.status_code == 404
+	assert response.json() == recorded["body"]
+
+
+def test_unknown_route(fake_store):
+	response = api(fake_store).get("no-such-thing")
+	assert response.status_code == 404
+	assert response.json()["code"] == "rest_no_route"
+
+
+def test_modified_after_in_gmt_ordered_by_modified(fake_store):
+	fake_store.generate_orders(5, status="processing")
+	after = "2026-01-01T00:00:02"
+	response = api(fake_store).get(
+		"orders",
+		params={"modified_after": after, "dates_are_gmt": "true", "orderby": "modified", "order": "asc"},
+	)
+	modified = [o["date_modified_gmt"] for o in response.json()]
+	assert modified == sorted(modified)
+	assert all(m > after for m in modified)
+	assert "2026-01-01T00:00:03" in modified
+
+
+def test_status_filter_and_page_past_the_end(fake_store):
+	client = api(fake_store)
+	assert {o["status"] for o in client.get("orders", params={"status": "on-hold"}).json()} == {"on-hold"}
+	past = client.get("orders", params={"page": 50})
+	assert past.json() == [] and past.headers["X-WP-Total"] == "3"
+
+
+def test_update_bumps_modified_and_merges(fake_store):
+	from datetime import datetime, timezone
+
+	fake_store.set_time(datetime(2030, 5, 1, 12, 0, 0, tzinfo=timezone.utc))
+	updated = api(fake_store).put("orders/17", {"status": "completed", "billing": {"phone": "123"}}).json()
+	assert updated["status"] == "completed"
+	assert updated["date_modified_gmt"] == "2030-05-01T12:00:00"
+	assert updated["billing"]["phone"] == "123" and updated["billing"]["city"] == "Tokyo"
+
+
+def test_batch_limit_and_results(fake_store):
+	client = api(fake_store)
+	too_many = client.post("orders/batch", {"update": [{"id": 16, "status": "completed"}] * 101})
+	assert too_many.status_code == 413
+	result = client.post(
+		"orders/batch", {"update": [{"id": 16, "status": "completed"}, {"id": 999999}]}
+	).json()
+	assert result["update"][0]["status"] == "completed"
+	assert result["update"][1]["error"]["code"] == "woocommerce_rest_shop_order_invalid_id"
+
+
+def test_refunds_and_products(fake_store):
+	client = api(fake_store)
+	assert [r["id"] for r in client.get("orders/16/refunds").json()] == [19]
+	created = client.post("orders/17/refunds", {"amount": "1.00", "reason": "test"}).json()
+	assert created["amount"] == "1.00"
+	assert created["id"] in [r["id"] for r in client.get("orders/17").json()["refunds"]]
+	by_sku = client.get("products", params={"sku": "TSHIRT-CLASSIC"}).json()
+	assert [p["id"] for p in by_sku] == [p["id"] for p in load_fixture("products_list_by_sku")["body"]]
+	variations = client.get("products/11/variations").json()
+	assert {v["sku"] for v in variations} == {"HOODIE-M", "HOODIE-L"}
+
+
+def test_webhooks_crud(fake_store):
+	client = api(fake_store)
+	hook = client.post(
+		"webhooks",
+		{"name": "x", "topic": "order.created", "delivery_url": "http://127.0.0.1/h", "secret": "s"},
+	).json()
+	assert hook["status"] == "active" and hook["resource"] == "order" and hook["event"] == "created"
+	assert client.delete(f"webhooks/{hook['id']}").status_code == 501
+	assert client.delete(f"webhooks/{hook['id']}", params={"force": "true"}).ok
+	assert client.get(f"webhooks/{hook['id']}").status_code == 404
+
+
+def test_system_status_and_tax_setting(fake_store):
+	client = api(fake_store)
+	assert client.get("system_status").json()["environment"]["version"] == "8.9.1"
+	assert client.get("settings/tax/woocommerce_prices_include_tax").json()["value"] == "no"
+	fake_store.prices_include_tax = True
+	assert client.get("settings/tax/woocommerce_prices_include_tax").json()["value"] == "yes"
+
+
+@pytest.mark.parametrize("lines", [1, 3])
+def test_generated_orders_add_up_like_woocommerce(fake_store, lines):
+	for order in fake_store.generate_orders(20, lines=lines):
+		parts = sum(Decimal(li["total"]) + Decimal(li["total_tax"]) for li in order["line_items"])
+		parts += sum(Decimal(s["total"]) + Decimal(s["total_tax"]) for s in order["shipping_lines"])
+		assert parts == Decimal(order["total"])
+		taxes = sum(Decimal(t["tax_total"]) + Decimal(t["shipping_tax_total"]) for t in order["tax_lines"])
+		assert taxes == Decimal(order["total_tax"])
+		discount = sum(Decimal(li["subtotal"]) - Decimal(li["total"]) for li in order["line_items"])
+		assert discount == Decimal(order["discount_total"])
+		assert set(order) >= set(load_fixture("order_get_registered")["body"]) - {"_links"}
+
+
+def test_faults_rate_limit_truncated_and_html(fake_store):
+	client = api(fake_store)
+	fake_store.inject_fault("rate_limit", retry_after=3)
+	limited = client.get("orders/16")
+	assert limited.status_code == 429 and limited.headers["Retry-After"] == "3"
+	fake_store.inject_fault("truncated")
+	cut = client.get("orders/16")
+	with pytest.raises(json.JSONDecodeError):
+		json.loads(cut.text)
+	fake_store.inject_fault("html", status=503)
+	page = client.get("orders/16")
+	assert page.status_code == 503 and page.headers["Content-Type"].startswith("text/html")
+	assert client.get("orders/16").ok, "faults are used up"
+
+
+def test_requests_and_connections_are_counted(fake_store):
+	fake_store.reset_counters()
+	with requests.Session() as session:
+		for _ in range(3):
+			session.get(
+				f"{fake_store.url}/wp-json/wc/v3/orders",
+				auth=(fake_store.consumer_key, fake_store.consumer_secret),
+			)
+	assert fake_store.request_count("GET", "/wp-json/wc/v3/orders") == 3
+	assert fake_store.connections_opened == 1

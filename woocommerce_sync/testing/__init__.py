@@ -1,0 +1,1 @@
+"""Test support shared by the core tier (pytest) and the bench tier (FrappeTestCase); no frappe import."""

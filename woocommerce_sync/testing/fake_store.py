@@ -1,0 +1,953 @@
+"""A WooCommerce REST API v3 fake served over real HTTP on 127.0.0.1, for both test tiers.
+
+Seeded from answers recorded on a real WooCommerce 8.9.1 store (fixtures/), it authenticates like
+WooCommerce (OAuth 1.0a over http, Basic or query keys), pages with X-WP-Total/X-WP-TotalPages,
+filters like the real list endpoints, answers errors with WooCommerce's bodies, and lets a test
+inject latency and faults and count requests and connections.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import hmac
+import itertools
+import json
+import math
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
+
+FIXTURES = Path(__file__).parent / "fixtures"
+API = "/wp-json/wc/v3/"
+CENT = Decimal("0.01")
+
+
+class ApiError(Exception):
+	def __init__(self, status: int, code: str, message: str, data: dict | None = None):
+		super().__init__(message)
+		self.status, self.body = (
+			status,
+			{"code": code, "message": message, "data": {"status": status, **(data or {})}},
+		)
+
+
+def load_fixture(name: str) -> dict:
+	return json.loads((FIXTURES / f"{name}.json").read_text())
+
+
+def _blank_order() -> dict:
+	"""Every field a real order has, empty: so made-up orders have the recorded shape."""
+	blanks = {str: "", bool: False, int: 0, float: 0.0, list: [], dict: {}}
+	template = load_fixture("order_get_registered")["body"]
+	order = {k: copy.deepcopy(blanks.get(type(v))) for k, v in template.items() if k != "_links"}
+	order.update(version="8.9.1", created_via="rest-api", currency_symbol="$", parent_id=0)
+	return order
+
+
+def _gmt(moment: datetime) -> str:
+	return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+def _money(value: Decimal) -> str:
+	return str(value.quantize(CENT, ROUND_HALF_UP))
+
+
+class FakeWooCommerceStore:
+	"""Start with `with FakeWooCommerceStore() as store:`; talk to `store.url` with its keys."""
+
+	def __init__(
+		self, consumer_key: str | None = None, consumer_secret: str | None = None, seed: bool = True
+	):
+		self.consumer_key = consumer_key or "ck_" + hashlib.sha1(b"key").hexdigest()
+		self.consumer_secret = consumer_secret or "cs_" + hashlib.sha1(b"secret").hexdigest()
+		self.lock = threading.RLock()
+		self.latency = 0.0
+		self.clock = lambda: datetime.now(timezone.utc)
+		self.orders: dict[int, dict] = {}
+		self.products: dict[int, dict] = {}
+		self.variations: dict[int, dict] = {}
+		self.customers: dict[int, dict] = {}
+		self.webhooks: dict[int, dict] = {}
+		self.refunds: dict[int, list[dict]] = {}
+		self.taxes: dict[int, dict] = {}
+		self.prices_include_tax = False
+		self.system_status = load_fixture("system_status")["body"]
+		self.requests: list[dict] = []
+		self.connections_opened = 0
+		self._faults: list[dict] = []
+		self._ids = itertools.count(1000)
+		self._server: ThreadingHTTPServer | None = None
+		if seed:
+			self._seed()
+
+	# Life cycle ----------------------------------------------------------------------------------
+
+	@property
+	def url(self) -> str:
+		assert self._server, "start() the store first"
+		return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+	def start(self) -> FakeWooCommerceStore:
+		store = self
+
+		class Server(ThreadingHTTPServer):
+			daemon_threads = True
+			allow_reuse_address = True
+
+			def process_request(self, request, client_address):
+				with store.lock:
+					store.connections_opened += 1
+				super().process_request(request, client_address)
+
+		self._server = Server(("127.0.0.1", 0), _handler_for(self))
+		threading.Thread(
+			target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+		).start()
+		return self
+
+	def stop(self) -> None:
+		if self._server:
+			self._server.shutdown()
+			self._server.server_close()
+			self._server = None
+
+	def __enter__(self) -> FakeWooCommerceStore:
+		return self.start()
+
+	def __exit__(self, *exc_info: object) -> None:
+		self.stop()
+
+	# Observability and faults --------------------------------------------------------------------
+
+	def request_count(self, method: str | None = None, path_prefix: str | None = None) -> int:
+		with self.lock:
+			return sum(
+				1
+				for r in self.requests
+				if (method is None or r["method"] == method)
+				and (path_prefix is None or r["path"].startswith(path_prefix))
+			)
+
+	def reset_counters(self) -> None:
+		with self.lock:
+			self.requests.clear()
+			self.connections_opened = 0
+
+	def inject_fault(self, kind: str, times: int = 1, path_prefix: str | None = None, **options: Any) -> None:
+		"""Queue a fault: status (code=500/502/503, html=False), rate_limit (retry_after=1),
+		timeout (seconds=5, answers after that delay), truncated (a cut JSON body), unauthorized,
+		html (status=200: a web page instead of JSON)."""
+		if kind not in {"status", "rate_limit", "timeout", "truncated", "unauthorized", "html"}:
+			raise ValueError(f"unknown fault {kind}")
+		with self.lock:
+			self._faults.append({"kind": kind, "left": times, "path_prefix": path_prefix, **options})
+
+	def clear_faults(self) -> None:
+		with self.lock:
+			self._faults.clear()
+
+	def _take_fault(self, path: str) -> dict | None:
+		with self.lock:
+			for fault in self._faults:
+				if fault["left"] > 0 and (not fault["path_prefix"] or path.startswith(fault["path_prefix"])):
+					fault["left"] -= 1
+					return fault
+		return None
+
+	# Data ----------------------------------------------------------------------------------------
+
+	def _seed(self) -> None:
+		for name in ("tax_rate_create_state", "tax_rate_create_county"):
+			tax = load_fixture(name)["body"]
+			self.taxes[tax["id"]] = tax
+		for name in ("product_create_simple", "product_create_variable", "product_create_nosku"):
+			product = load_fixture(name)["body"]
+			self.products[product["id"]] = product
+		for name in ("variation_create_m", "variation_create_l"):
+			variation = load_fixture(name)["body"]
+			self.variations[variation["id"]] = variation
+			# The parent was recorded before its variations existed; link them as the store does.
+			self.products[variation["parent_id"]]["variations"].append(variation["id"])
+		customer = load_fixture("customer_create")["body"]
+		self.customers[customer["id"]] = customer
+		# Each order in the last state the real store showed, so recorded list answers compare exactly.
+		for name in ("order_get_registered_after_refund", "order_get_guest", "order_get_fee"):
+			order = load_fixture(name)["body"]
+			self.orders[order["id"]] = self._with_gmt_dates(order)
+		refund = load_fixture("refund_create_line")["body"]
+		self.refunds[16] = [refund]
+		biggest = max(itertools.chain(self.orders, self.products, self.variations, self.customers, [0]))
+		self._ids = itertools.count(biggest + 1)
+
+	@staticmethod
+	def _with_gmt_dates(obj: dict) -> dict:
+		for field in ("date_created", "date_modified", "date_paid", "date_completed"):
+			if field in obj and f"{field}_gmt" not in obj:
+				obj[f"{field}_gmt"] = obj[field]  # the recorded store runs on UTC
+		return obj
+
+	def next_id(self) -> int:
+		with self.lock:
+			return next(self._ids)
+
+	def set_time(self, moment: datetime) -> None:
+		self.clock = lambda: moment
+
+	def _stamp(self, obj: dict, created: bool = False) -> None:
+		now = self.clock()
+		stamp = _gmt(now)
+		if created:
+			obj["date_created"] = obj["date_created_gmt"] = stamp
+		obj["date_modified"] = obj["date_modified_gmt"] = stamp
+
+	def add_order(self, order: dict) -> dict:
+		"""Store an order as WooCommerce would: id, number, key and dates filled in if missing."""
+		with self.lock:
+			order = copy.deepcopy(order)
+			order.setdefault("id", self.next_id())
+			order.setdefault("number", str(order["id"]))
+			order.setdefault(
+				"order_key", f"wc_order_{hashlib.md5(str(order['id']).encode()).hexdigest()[:13]}"
+			)
+			order.setdefault("status", "pending")
+			order.setdefault("currency", "USD")
+			order.setdefault("prices_include_tax", self.prices_include_tax)
+			for field, value in _blank_order().items():
+				order.setdefault(field, value)
+			if "date_created_gmt" not in order:
+				self._stamp(order, created=True)
+			self._with_gmt_dates(order)
+			self.orders[order["id"]] = order
+			return copy.deepcopy(order)
+
+	def generate_orders(
+		self,
+		n: int,
+		*,
+		lines: int = 3,
+		with_tax: bool = True,
+		with_shipping: bool = True,
+		with_coupon: bool = True,
+		status: str = "processing",
+		start: datetime | None = None,
+	) -> list[dict]:
+		"""Orders computed the way WooCommerce computes them, with distinct modified times."""
+		start = start or datetime(2026, 1, 1, tzinfo=timezone.utc)
+		made = []
+		for index in range(n):
+			moment = start + timedelta(seconds=index)
+			made.append(
+				self.add_order(
+					self._synthetic_order(index, moment, lines, with_tax, with_shipping, with_coupon, status)
+				)
+			)
+		return made
+
+	def _synthetic_order(
+		self,
+		index: int,
+		moment: datetime,
+		lines: int,
+		with_tax: bool,
+		with_shipping: bool,
+		with_coupon: bool,
+		status: str,
+	) -> dict:
+		rates = (
+			[(1, Decimal("0.0725"), "CA State", False), (2, Decimal("0.01"), "CA County", True)]
+			if with_tax
+			else []
+		)
+		products = [p for p in self.products.values() if p.get("type") == "simple"]
+		line_items, tax_totals = [], {rate_id: Decimal(0) for rate_id, *_ in rates}
+		discount_total = Decimal(0)
+		for number in range(lines):
+			product = products[(index + number) % len(products)]
+			price = Decimal(str(product.get("price") or "10")) + Decimal(number)
+			quantity = 1 + (index + number) % 3
+			subtotal = price * quantity
+			discount = (
+				(subtotal * Decimal("0.10")).quantize(CENT, ROUND_HALF_UP) if with_coupon else Decimal(0)
+			)
+			total = subtotal - discount
+			discount_total += discount
+			taxes, line_tax = [], Decimal(0)
+			running = total
+			for rate_id, rate, _label, compound in rates:
+				amount = ((running if not compound else running + line_tax) * rate).quantize(
+					CENT, ROUND_HALF_UP
+				)
+				taxes.append({"id": rate_id, "total": str(amount), "subtotal": str(amount)})
+				tax_totals[rate_id] += amount
+				line_tax += amount
+			line_items.append(
+				{
+					"id": index * 100 + number + 1,
+					"name": product["name"],
+					"product_id": product["id"],
+					"variation_id": 0,
+					"quantity": quantity,
+					"tax_class": "",
+					"subtotal": _money(subtotal),
+					"subtotal_tax": _money(line_tax),
+					"total": _money(total),
+					"total_tax": _money(line_tax),
+					"taxes": taxes,
+					"meta_data": [],
+					"sku": product.get("sku") or "",
+					"price": float(total / quantity),
+					"parent_name": None,
+				}
+			)
+		shipping_lines, shipping_total, shipping_tax = [], Decimal(0), Decimal(0)
+		if with_shipping:
+			shipping_total = Decimal("7.95")
+			ship_taxes = []
+			for rate_id, rate, _label, _compound in rates[:1]:
+				amount = (shipping_total * rate).quantize(CENT, ROUND_HALF_UP)
+				ship_taxes.append({"id": rate_id, "total": str(amount), "subtotal": ""})
+				shipping_tax += amount
+			shipping_lines.append(
+				{
+					"id": index * 100 + 90,
+					"method_title": "Flat rate",
+					"method_id": "flat_rate",
+					"instance_id": "1",
+					"total": _money(shipping_total),
+					"total_tax": _money(shipping_tax),
+					"taxes": ship_taxes,
+					"meta_data": [],
+				}
+			)
+		tax_lines = []
+		for rate_id, rate, label, compound in rates:
+			ship = shipping_tax if rate_id == 1 else Decimal(0)
+			tax_lines.append(
+				{
+					"id": index * 100 + 80 + rate_id,
+					"rate_code": f"US-CA-{label.upper()}-{rate_id}",
+					"rate_id": rate_id,
+					"label": label,
+					"compound": compound,
+					"tax_total": _money(tax_totals[rate_id]),
+					"shipping_tax_total": _money(ship),
+					"rate_percent": float(rate * 100),
+					"meta_data": [],
+				}
+			)
+		cart_tax = sum(tax_totals.values(), Decimal(0))
+		items_total = sum((Decimal(li["total"]) for li in line_items), Decimal(0))
+		total = items_total + cart_tax + shipping_total + shipping_tax
+		stamp = _gmt(moment)
+		return {
+			"status": status,
+			"currency": "USD",
+			"prices_include_tax": False,
+			"date_created": stamp,
+			"date_created_gmt": stamp,
+			"date_modified": stamp,
+			"date_modified_gmt": stamp,
+			"date_paid": stamp,
+			"date_paid_gmt": stamp,
+			"date_completed": None,
+			"date_completed_gmt": None,
+			"discount_total": _money(discount_total),
+			"discount_tax": "0.00",
+			"shipping_total": _money(shipping_total),
+			"shipping_tax": _money(shipping_tax),
+			"cart_tax": _money(cart_tax),
+			"total": _money(total),
+			"total_tax": _money(cart_tax + shipping_tax),
+			"customer_id": 0,
+			"billing": {
+				"first_name": "Buyer",
+				"last_name": f"No{index}",
+				"company": "",
+				"address_1": f"{index} Main St",
+				"address_2": "",
+				"city": "San Francisco",
+				"state": "CA",
+				"postcode": "94105",
+				"country": "US",
+				"email": f"buyer{index}@example.com",
+				"phone": "",
+			},
+			"shipping": {
+				"first_name": "Buyer",
+				"last_name": f"No{index}",
+				"company": "",
+				"address_1": f"{index} Main St",
+				"address_2": "",
+				"city": "San Francisco",
+				"state": "CA",
+				"postcode": "94105",
+				"country": "US",
+				"phone": "",
+			},
+			"payment_method": "bacs",
+			"payment_method_title": "Direct bank transfer",
+			"transaction_id": "",
+			"customer_note": "",
+			"line_items": line_items,
+			"tax_lines": tax_lines,
+			"shipping_lines": shipping_lines,
+			"fee_lines": [],
+			"coupon_lines": [
+				{
+					"id": index * 100 + 70,
+					"code": "save10",
+					"discount": _money(discount_total),
+					"discount_tax": "0.00",
+					"meta_data": [],
+				}
+			]
+			if with_coupon
+			else [],
+			"refunds": [],
+		}
+
+
+# HTTP ------------------------------------------------------------------------------------------
+
+
+def _handler_for(store: FakeWooCommerceStore) -> type[BaseHTTPRequestHandler]:
+	class Handler(BaseHTTPRequestHandler):
+		protocol_version = "HTTP/1.1"
+		timeout = 10
+
+		def log_message(self, *args: Any) -> None:
+			pass
+
+		def do_GET(self) -> None:
+			self._serve()
+
+		do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
+
+		def _serve(self) -> None:
+			parts = urlsplit(self.path)
+			query = dict(parse_qsl(parts.query, keep_blank_values=True))
+			length = int(self.headers.get("Content-Length") or 0)
+			raw = self.rfile.read(length) if length else b""
+			with store.lock:
+				store.requests.append(
+					{"method": self.command, "path": parts.path, "query": query, "body": raw}
+				)
+			if store.latency:
+				time.sleep(store.latency)
+			fault = store._take_fault(parts.path)
+			if fault and self._fault(fault):
+				return
+			try:
+				if not parts.path.startswith(API):
+					if parts.path.rstrip("/") == "/wp-json":
+						return self._send(200, {"name": "Fake WooCommerce", "namespaces": ["wc/v3"]})
+					raise _no_route()
+				_authenticate(store, self.command, parts, query, self.headers)
+				body = json.loads(raw) if raw else {}
+				status, payload, headers = _route(
+					store, self.command, parts.path[len(API) :].strip("/"), query, body
+				)
+				self._send(status, payload, headers)
+			except ApiError as exc:
+				self._send(exc.status, exc.body)
+			except json.JSONDecodeError:
+				self._send(
+					400,
+					{
+						"code": "rest_invalid_json",
+						"message": "Invalid JSON body passed.",
+						"data": {"status": 400},
+					},
+				)
+
+		def _fault(self, fault: dict) -> bool:
+			kind = fault["kind"]
+			if kind == "timeout":
+				time.sleep(fault.get("seconds", 5))
+				self.close_connection = True
+				return True
+			if kind == "status":
+				code = fault.get("code", 500)
+				if fault.get("html"):
+					return (
+						self._send_raw(code, b"<html><body><h1>Bad Gateway</h1></body></html>", "text/html")
+						or True
+					)
+				self._send(
+					code,
+					{
+						"code": "internal_server_error",
+						"message": "There has been a critical error on this website.",
+						"data": {"status": code},
+					},
+				)
+				return True
+			if kind == "rate_limit":
+				self._send(
+					429,
+					{"code": "too_many_requests", "message": "Too many requests.", "data": {"status": 429}},
+					{"Retry-After": str(fault.get("retry_after", 1))},
+				)
+				return True
+			if kind == "unauthorized":
+				self._send(
+					401,
+					{
+						"code": "woocommerce_rest_cannot_view",
+						"message": "Sorry, you cannot list resources.",
+						"data": {"status": 401},
+					},
+				)
+				return True
+			if kind == "html":
+				page = b"<!DOCTYPE html><html><head><title>Security check</title></head><body>Access denied</body></html>"
+				self._send_raw(fault.get("status", 200), page, "text/html; charset=UTF-8")
+				return True
+			if kind == "truncated":
+				full = json.dumps(store.orders.get(16) or {"id": 0, "pad": "x" * 100}).encode()
+				self._send_raw(200, full[: len(full) // 2], "application/json; charset=UTF-8")
+				return True
+			return False
+
+		def _send(self, status: int, payload: Any, headers: dict | None = None) -> None:
+			body = json.dumps(payload).encode()
+			self._send_raw(status, body, "application/json; charset=UTF-8", headers)
+
+		def _send_raw(self, status: int, body: bytes, content_type: str, headers: dict | None = None) -> None:
+			self.send_response(status)
+			self.send_header("Content-Type", content_type)
+			self.send_header("Content-Length", str(len(body)))
+			self.send_header(
+				"Link",
+				f'<http://127.0.0.1:{self.server.server_address[1]}/wp-json/>; rel="https://api.w.org/"',
+			)
+			for name, value in (headers or {}).items():
+				self.send_header(name, value)
+			self.end_headers()
+			self.wfile.write(body)
+
+	return Handler
+
+
+def _no_route() -> ApiError:
+	return ApiError(404, "rest_no_route", "No route was found matching the URL and request method.")
+
+
+# Authentication exactly as WooCommerce checks it ------------------------------------------------
+
+
+def _authenticate(store: FakeWooCommerceStore, method: str, parts, query: dict, headers) -> None:
+	"""Accept what WooCommerce accepts; refuse like the recorded store did (401 cannot_view)."""
+	if not _credentials_ok(store, method, parts, query, headers):
+		raise ApiError(401, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.")
+
+
+def _credentials_ok(store: FakeWooCommerceStore, method: str, parts, query: dict, headers) -> bool:
+	auth = headers.get("Authorization", "")
+	if auth.startswith("Basic "):
+		try:
+			key, _, secret = base64.b64decode(auth[6:]).decode().partition(":")
+		except ValueError:
+			return False
+		return hmac.compare_digest(key, store.consumer_key) and hmac.compare_digest(
+			secret, store.consumer_secret
+		)
+	if "consumer_key" in query:
+		return hmac.compare_digest(query.get("consumer_key", ""), store.consumer_key) and hmac.compare_digest(
+			query.get("consumer_secret", ""), store.consumer_secret
+		)
+	if query.get("oauth_consumer_key") != store.consumer_key:
+		return False
+	params = {k: v for k, v in query.items() if k != "oauth_signature"}
+	expected = _oauth_signature(
+		method,
+		f"http://{headers.get('Host')}{parts.path}",
+		params,
+		query.get("oauth_signature_method", ""),
+		store.consumer_secret,
+	)
+	return hmac.compare_digest(query.get("oauth_signature", ""), expected)
+
+
+def _oauth_signature(method: str, base_url: str, params: dict, signature_method: str, secret: str) -> str:
+	"""WC_REST_Authentication::check_oauth_signature: normalised sorted params, secret + '&'."""
+	normalized = {
+		quote(unquote(k)).replace("%", "%25"): quote(unquote(v)).replace("%", "%25")
+		for k, v in params.items()
+	}
+	query = "%26".join(f"{k}%3D{v}" for k, v in sorted(normalized.items()))
+	base = f"{method}&{quote(base_url, '')}&{query}"
+	digest = hashlib.sha1 if signature_method == "HMAC-SHA1" else hashlib.sha256
+	return base64.b64encode(hmac.new(f"{secret}&".encode(), base.encode(), digest).digest()).decode()
+
+
+# Routes ----------------------------------------------------------------------------------------
+
+
+def _route(
+	store: FakeWooCommerceStore, method: str, path: str, query: dict, body: Any
+) -> tuple[int, Any, dict]:
+	segments = path.split("/")
+	with store.lock:
+		if path == "system_status" and method == "GET":
+			return 200, store.system_status, {}
+		if path == "settings/tax/woocommerce_prices_include_tax" and method == "GET":
+			value = "yes" if store.prices_include_tax else "no"
+			return (
+				200,
+				{"id": "woocommerce_prices_include_tax", "label": "Prices entered with tax", "value": value},
+				{},
+			)
+		if segments[0] == "orders":
+			return _orders(store, method, segments[1:], query, body)
+		if segments[0] == "products":
+			return _products(store, method, segments[1:], query, body)
+		if segments[0] == "customers":
+			return _collection(store, store.customers, "customer", method, segments[1:], query, body)
+		if segments[0] == "webhooks":
+			return _collection(store, store.webhooks, "webhook", method, segments[1:], query, body)
+		if segments[0] == "taxes" and method == "GET":
+			return _list(list(store.taxes.values()), query)
+	raise _no_route()
+
+
+def _list(items: list[dict], query: dict) -> tuple[int, list, dict]:
+	try:
+		per_page, page = int(query.get("per_page", 10)), int(query.get("page", 1))
+	except ValueError:
+		raise ApiError(400, "rest_invalid_param", "Invalid parameter(s): per_page")
+	if not 1 <= per_page <= 100:
+		raise ApiError(
+			400,
+			"rest_invalid_param",
+			"Invalid parameter(s): per_page",
+			{
+				"params": {"per_page": "per_page must be between 1 (inclusive) and 100 (inclusive)"},
+				"details": {
+					"per_page": {
+						"code": "rest_out_of_bounds",
+						"message": "per_page must be between 1 (inclusive) and 100 (inclusive)",
+						"data": None,
+					}
+				},
+			},
+		)
+	total = len(items)
+	pages = math.ceil(total / per_page)
+	chunk = items[(page - 1) * per_page : page * per_page]
+	return 200, copy.deepcopy(chunk), {"X-WP-Total": str(total), "X-WP-TotalPages": str(pages)}
+
+
+def _ids(value: str | None) -> set[int]:
+	return {int(v) for v in (value or "").split(",") if v.strip()}
+
+
+def _orders(store: FakeWooCommerceStore, method: str, rest: list[str], query: dict, body: Any):
+	if not rest:
+		if method == "GET":
+			return _list(_filter_orders(store, query), query)
+		if method == "POST":
+			order = store.add_order({k: v for k, v in body.items() if k != "id"})
+			return 201, order, {}
+	if rest == ["batch"] and method in ("POST", "PUT", "PATCH"):
+		return (
+			200,
+			_batch(
+				store,
+				body,
+				lambda item: _order_create(store, item),
+				lambda item: _order_update(store, item["id"], item),
+				lambda oid: _order_delete(store, oid),
+			),
+			{},
+		)
+	if len(rest) >= 1 and rest[0].isdigit():
+		order_id = int(rest[0])
+		if len(rest) == 1:
+			if method == "GET":
+				return 200, copy.deepcopy(_order(store, order_id)), {}
+			if method in ("PUT", "POST", "PATCH"):
+				return 200, _order_update(store, order_id, body), {}
+			if method == "DELETE":
+				return 200, _order_delete(store, order_id), {}
+		if rest[1:] == ["refunds"]:
+			_order(store, order_id)
+			if method == "GET":
+				return _list(store.refunds.get(order_id, []), query)
+			if method == "POST":
+				return 201, _refund_create(store, order_id, body), {}
+	raise _no_route()
+
+
+def _order(store: FakeWooCommerceStore, order_id: int) -> dict:
+	if order_id not in store.orders:
+		raise ApiError(404, "woocommerce_rest_shop_order_invalid_id", "Invalid ID.")
+	return store.orders[order_id]
+
+
+def _order_create(store: FakeWooCommerceStore, item: dict) -> dict:
+	return store.add_order({k: v for k, v in item.items() if k != "id"})
+
+
+def _order_update(store: FakeWooCommerceStore, order_id: int, changes: dict) -> dict:
+	order = _order(store, order_id)
+	for key, value in changes.items():
+		if key == "id":
+			continue
+		if key in ("billing", "shipping") and isinstance(value, dict):
+			order.setdefault(key, {}).update(value)
+		elif key == "line_items":
+			_merge_lines(order, value)
+		else:
+			order[key] = value
+	store._stamp(order)
+	return copy.deepcopy(order)
+
+
+def _merge_lines(order: dict, lines: list[dict]) -> None:
+	by_id = {line["id"]: line for line in order["line_items"]}
+	for line in lines:
+		if line.get("id") in by_id:
+			if line.get("quantity") == 0:
+				order["line_items"].remove(by_id[line["id"]])
+			else:
+				by_id[line["id"]].update(line)
+		else:
+			order["line_items"].append({"id": max(by_id, default=0) + len(order["line_items"]) + 1, **line})
+
+
+def _order_delete(store: FakeWooCommerceStore, order_id: int) -> dict:
+	order = _order(store, order_id)
+	del store.orders[order_id]
+	return copy.deepcopy(order)
+
+
+def _refund_create(store: FakeWooCommerceStore, order_id: int, body: dict) -> dict:
+	now = _gmt(store.clock())
+	refund = {
+		"id": store.next_id(),
+		"date_created": now,
+		"date_created_gmt": now,
+		"amount": str(body.get("amount", "0.00")),
+		"reason": body.get("reason", ""),
+		"refunded_by": 1,
+		"refunded_payment": False,
+		"meta_data": [],
+		"line_items": body.get("line_items", []),
+	}
+	store.refunds.setdefault(order_id, []).append(refund)
+	order = store.orders[order_id]
+	order.setdefault("refunds", []).append(
+		{"id": refund["id"], "reason": refund["reason"], "total": f"-{refund['amount']}"}
+	)
+	store._stamp(order)
+	return copy.deepcopy(refund)
+
+
+def _filter_orders(store: FakeWooCommerceStore, query: dict) -> list[dict]:
+	gmt = query.get("dates_are_gmt") in ("1", "true")
+	suffix = "_gmt" if gmt else ""
+	orders = list(store.orders.values())
+	statuses = {s for s in (query.get("status") or "any").split(",") if s}
+	if "any" not in statuses:
+		orders = [o for o in orders if o["status"] in statuses]
+	if query.get("include"):
+		wanted = _ids(query["include"])
+		orders = [o for o in orders if o["id"] in wanted]
+	if query.get("exclude"):
+		unwanted = _ids(query["exclude"])
+		orders = [o for o in orders if o["id"] not in unwanted]
+	if query.get("customer"):
+		orders = [o for o in orders if str(o.get("customer_id")) == query["customer"]]
+	for param, field, keep in (
+		("after", "date_created", lambda v, limit: v > limit),
+		("before", "date_created", lambda v, limit: v < limit),
+		("modified_after", "date_modified", lambda v, limit: v > limit),
+		("modified_before", "date_modified", lambda v, limit: v < limit),
+	):
+		if query.get(param):
+			limit = query[param][:19]
+			orders = [
+				o for o in orders if o.get(f"{field}{suffix}") and keep(o[f"{field}{suffix}"][:19], limit)
+			]
+	if query.get("search"):
+		needle = query["search"].lower()
+		orders = [o for o in orders if needle in json.dumps([o["id"], o.get("billing")]).lower()]
+	include_order = {oid: n for n, oid in enumerate(int(v) for v in query.get("include", "").split(",") if v)}
+	keys = {
+		"date": lambda o: (o["date_created_gmt"], o["id"]),
+		"modified": lambda o: (o["date_modified_gmt"], o["id"]),
+		"id": lambda o: o["id"],
+		"include": lambda o: include_order.get(o["id"], 0),
+	}
+	key = keys.get(query.get("orderby", "date"))
+	if key is None:
+		raise ApiError(
+			400,
+			"rest_invalid_param",
+			"Invalid parameter(s): orderby",
+			{"params": {"orderby": "orderby is not one of date, id, include, title, slug, modified."}},
+		)
+	return sorted(orders, key=key, reverse=query.get("order", "desc") == "desc")
+
+
+def _batch(store: FakeWooCommerceStore, body: dict, create, update, delete) -> dict:
+	actions = {action: body.get(action) or [] for action in ("create", "update", "delete")}
+	if sum(len(v) for v in actions.values()) > 100:
+		raise ApiError(
+			413,
+			"woocommerce_rest_request_entity_too_large",
+			"Unable to accept more than 100 items for this request.",
+		)
+	result: dict[str, list] = {}
+	for action, items in actions.items():
+		if not items:
+			continue
+		out = result.setdefault(action, [])
+		for item in items:
+			try:
+				if action == "create":
+					out.append(create(item))
+				elif action == "update":
+					out.append(update(item))
+				else:
+					out.append(delete(int(item)))
+			except ApiError as exc:
+				out.append({"id": item.get("id", 0) if isinstance(item, dict) else item, "error": exc.body})
+	return result
+
+
+def _products(store: FakeWooCommerceStore, method: str, rest: list[str], query: dict, body: Any):
+	if not rest:
+		if method == "GET":
+			items = sorted(store.products.values(), key=lambda p: p["id"])
+			if query.get("sku"):
+				skus = set(query["sku"].split(","))
+				items = [p for p in items if p.get("sku") in skus]
+			if query.get("include"):
+				wanted = _ids(query["include"])
+				items = [p for p in items if p["id"] in wanted]
+			return _list(items, query)
+		if method == "POST":
+			product = {**body, "id": store.next_id(), "variations": []}
+			store._stamp(product, created=True)
+			store.products[product["id"]] = product
+			return 201, copy.deepcopy(product), {}
+	if rest == ["batch"] and method == "POST":
+
+		def update(item):
+			product = _get(store.products, item["id"], "product")
+			product.update(item)
+			store._stamp(product)
+			return copy.deepcopy(product)
+
+		return (
+			200,
+			_batch(
+				store,
+				body,
+				lambda item: _route(store, "POST", "products", {}, item)[1],
+				update,
+				lambda pid: store.products.pop(pid),
+			),
+			{},
+		)
+	if rest and rest[0].isdigit():
+		product = _get(store.products, int(rest[0]), "product")
+		if len(rest) == 1:
+			if method == "GET":
+				return 200, copy.deepcopy(product), {}
+			if method in ("PUT", "POST", "PATCH"):
+				product.update({k: v for k, v in body.items() if k != "id"})
+				store._stamp(product)
+				return 200, copy.deepcopy(product), {}
+		if rest[1] == "variations":
+			variations = {
+				v["id"]: v for v in store.variations.values() if v["id"] in product.get("variations", [])
+			}
+			if len(rest) == 2 and method == "GET":
+				return _list(sorted(variations.values(), key=lambda v: v["id"]), query)
+			if len(rest) == 2 and method == "POST":
+				variation = {**body, "id": store.next_id()}
+				store.variations[variation["id"]] = variation
+				product.setdefault("variations", []).append(variation["id"])
+				return 201, copy.deepcopy(variation), {}
+			if len(rest) == 3 and rest[2] == "batch":
+
+				def update_variation(item):
+					variation = _get(variations, item["id"], "product_variation")
+					variation.update(item)
+					return copy.deepcopy(variation)
+
+				return (
+					200,
+					_batch(
+						store,
+						body,
+						lambda item: item,
+						update_variation,
+						lambda vid: store.variations.pop(vid),
+					),
+					{},
+				)
+			if len(rest) == 3 and rest[2].isdigit():
+				variation = _get(variations, int(rest[2]), "product_variation")
+				if method in ("PUT", "POST", "PATCH"):
+					variation.update({k: v for k, v in body.items() if k != "id"})
+				return 200, copy.deepcopy(variation), {}
+	raise _no_route()
+
+
+def _get(collection: dict, object_id: int, kind: str) -> dict:
+	if object_id not in collection:
+		raise ApiError(404, f"woocommerce_rest_{kind}_invalid_id", "Invalid ID.")
+	return collection[object_id]
+
+
+def _collection(
+	store: FakeWooCommerceStore,
+	collection: dict,
+	kind: str,
+	method: str,
+	rest: list[str],
+	query: dict,
+	body: Any,
+):
+	if not rest:
+		if method == "GET":
+			items = sorted(collection.values(), key=lambda o: o["id"])
+			if query.get("email"):
+				items = [o for o in items if o.get("email", "").lower() == query["email"].lower()]
+			if query.get("status") and query["status"] != "all":
+				items = [o for o in items if o.get("status") == query["status"]]
+			return _list(items, query)
+		if method == "POST":
+			item = {**body, "id": store.next_id()}
+			if kind == "webhook":
+				item.setdefault("status", "active")
+				item["resource"], _, item["event"] = item.get("topic", ".").partition(".")
+			store._stamp(item, created=True)
+			collection[item["id"]] = item
+			return 201, copy.deepcopy(item), {}
+	if rest and rest[0].isdigit():
+		item = _get(collection, int(rest[0]), kind)
+		if method == "GET":
+			return 200, copy.deepcopy(item), {}
+		if method in ("PUT", "POST", "PATCH"):
+			item.update({k: v for k, v in body.items() if k != "id"})
+			store._stamp(item)
+			return 200, copy.deepcopy(item), {}
+		if method == "DELETE":
+			if query.get("force") not in ("true", "1"):
+				raise ApiError(
+					501, "woocommerce_rest_trash_not_supported", "Webhooks do not support trashing."
+				)
+			return 200, copy.deepcopy(collection.pop(item["id"])), {}
+	raise _no_route()
