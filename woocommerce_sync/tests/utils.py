@@ -1,0 +1,62 @@
+"""Shared set-up for the bench tier: a company's defaults, a store's settings, the fake store."""
+
+import frappe
+
+from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
+
+SETTINGS = "WooCommerce Integration Settings"
+OTHER_COMPANY = "_Test WooCommerce Other Company"
+
+
+def get_company() -> frappe._dict:
+	"""The site's first company (the one ERPNext's test bootstrap creates) and its ledgers."""
+	company = frappe.get_all("Company", fields=["name", "abbr"], order_by="creation asc", limit=1)[0]
+	return frappe._dict(
+		name=company.name,
+		warehouse=_first("Warehouse", {"company": company.name, "is_group": 0}),
+		tax_account=_first("Account", {"company": company.name, "is_group": 0, "account_type": "Tax"}),
+		income_account=_first("Account", {"company": company.name, "is_group": 0, "root_type": "Income"}),
+		group_account=_first("Account", {"company": company.name, "is_group": 1}),
+		cost_center=_first("Cost Center", {"company": company.name, "is_group": 0}),
+	)
+
+
+def get_other_company() -> frappe._dict:
+	"""A second company, to prove that settings refuse ledgers of another company."""
+	if not frappe.db.exists("Company", OTHER_COMPANY):
+		frappe.get_doc(
+			{
+				"doctype": "Company",
+				"company_name": OTHER_COMPANY,
+				"abbr": "_TWOC",
+				"default_currency": "USD",
+				"country": "United States",
+				"chart_of_accounts": "Standard",
+			}
+		).insert(ignore_permissions=True)
+	return frappe._dict(
+		name=OTHER_COMPANY,
+		warehouse=_first("Warehouse", {"company": OTHER_COMPANY, "is_group": 0}),
+		tax_account=_first("Account", {"company": OTHER_COMPANY, "is_group": 0, "account_type": "Tax"}),
+	)
+
+
+def make_settings(store: FakeWooCommerceStore | None = None, **overrides) -> "frappe.model.document.Document":
+	company = get_company()
+	values = {
+		"doctype": SETTINGS,
+		"store_name": overrides.pop("store_name", f"test-shop-{frappe.generate_hash(length=6)}"),
+		"store_url": store.url if store else "https://shop.example.com",
+		"consumer_key": store.consumer_key if store else "ck_" + "1" * 40,
+		"consumer_secret": store.consumer_secret if store else "cs_" + "2" * 40,
+		"webhook_secret": "whsec_" + frappe.generate_hash(length=16),
+		"company": company.name,
+		"warehouse": company.warehouse,
+	}
+	values.update(overrides)
+	return frappe.get_doc(values)
+
+
+def _first(doctype: str, filters: dict) -> str | None:
+	names = frappe.get_all(doctype, filters=filters, pluck="name", order_by="creation asc", limit=1)
+	return names[0] if names else None
