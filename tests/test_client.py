@@ -62,7 +62,9 @@ def test_pagination_is_exact(fake_store, recorder):
 	assert len(expected) == 250
 	fake_store.reset_counters()
 	with make_client(fake_store, recorder) as client:
-		pages = list(client.iter_pages("orders", {"status": "partial-shipped", "orderby": "id", "order": "asc"}))
+		pages = list(
+			client.iter_pages("orders", {"status": "partial-shipped", "orderby": "id", "order": "asc"})
+		)
 	assert [len(p) for p in pages] == [100, 100, 50]
 	seen = [o["id"] for page in pages for o in page]
 	assert seen == expected, "every order exactly once, in order"
