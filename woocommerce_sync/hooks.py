@@ -15,3 +15,14 @@ default_log_clearing_doctypes = {
 	"WooCommerce Request Log": 30,
 	"WooCommerce Sync Log": 90,
 }
+
+scheduler_events = {
+	"hourly_long": ["woocommerce_sync.sync_sales_orders.enqueue_all_stores"],
+}
+
+doc_events = {
+	"Sales Order": {
+		"validate": "woocommerce_sync.order_link.set_live_key",
+		"on_cancel": "woocommerce_sync.order_link.release_live_key",
+	},
+}

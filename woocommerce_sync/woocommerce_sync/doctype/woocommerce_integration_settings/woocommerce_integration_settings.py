@@ -68,6 +68,7 @@ class WooCommerceIntegrationSettings(Document):
 				("default_tax_account", _("Default Tax Account")),
 				("shipping_account", _("Shipping Account")),
 				("fee_account", _("Fee Account")),
+				("rounding_account", _("Rounding Account")),
 			)
 		]
 		checks += [
