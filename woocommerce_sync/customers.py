@@ -1,0 +1,141 @@
+"""Customer, Contact and Addresses for imported orders: found by e-mail and address key, else created.
+
+A page of orders is resolved with one query per kind (customers by e-mail, addresses by key), so
+1,000 orders cost ten look-ups, not a thousand.
+"""
+
+from collections.abc import Iterable
+
+import frappe
+from frappe import _
+
+from woocommerce_sync.core.order_mapping import AddressDraft, CustomerDraft, SalesOrderDraft
+
+
+class CustomerResolver:
+	def __init__(self, settings):
+		self.settings = settings
+		self.by_email: dict[str, str] = {}
+		self.addresses: dict[tuple[str, str], str] = {}
+		self.countries: dict[str, str] = {}
+
+	def prefetch(self, drafts: Iterable[SalesOrderDraft]) -> None:
+		drafts = list(drafts)
+		emails = {d.customer.email for d in drafts if d.customer.email and not d.customer.shared_customer}
+		if emails:
+			for row in frappe.get_all(
+				"Customer",
+				filters={"woocommerce_email": ("in", list(emails)), "disabled": 0},
+				fields=["name", "woocommerce_email"],
+				order_by="creation asc",
+			):
+				self.by_email.setdefault(row.woocommerce_email, row.name)
+		keys = {a.key for d in drafts for a in (d.billing_address, d.shipping_address) if a}
+		if keys:
+			address = frappe.qb.DocType("Address")
+			link = frappe.qb.DocType("Dynamic Link")
+			rows = (
+				frappe.qb.from_(address)
+				.join(link)
+				.on((link.parent == address.name) & (link.parenttype == "Address"))
+				.select(address.name, address.woocommerce_address_key, address.address_type, link.link_name)
+				.where(address.woocommerce_address_key.isin(list(keys)) & (link.link_doctype == "Customer"))
+				.run(as_dict=True)
+			)
+			for row in rows:
+				self.addresses[(row.link_name, f"{row.address_type}:{row.woocommerce_address_key}")] = (
+					row.name
+				)
+
+	def forget(self) -> None:
+		"""After a rollback: customers and addresses this run created may not exist any more."""
+		self.by_email.clear()
+		self.addresses.clear()
+
+	def customer(self, draft: CustomerDraft) -> str:
+		if draft.shared_customer:
+			return draft.shared_customer
+		if draft.email not in self.by_email:
+			found = frappe.db.get_value("Customer", {"woocommerce_email": draft.email})
+			if found:
+				self.by_email[draft.email] = found
+		if draft.email in self.by_email:
+			return self.by_email[draft.email]
+		customer = frappe.get_doc(
+			{
+				"doctype": "Customer",
+				"customer_name": draft.customer_name,
+				"customer_type": "Company" if draft.company else "Individual",
+				"customer_group": self.settings.customer_group
+				or _default("customer_group", "Customer Group"),
+				"territory": self.settings.territory or _default("territory", "Territory"),
+				"woocommerce_email": draft.email,
+			}
+		).insert(ignore_permissions=True)
+		self.by_email[draft.email] = customer.name
+		self.contact(customer.name, draft)
+		return customer.name
+
+	def contact(self, customer: str, draft: CustomerDraft) -> str | None:
+		if not draft.email:
+			return None
+		existing = frappe.db.get_value("Contact", {"email_id": draft.email})
+		if existing:
+			return existing
+		contact = frappe.get_doc(
+			{
+				"doctype": "Contact",
+				"first_name": draft.first_name or draft.customer_name,
+				"last_name": draft.last_name,
+				"company_name": draft.company,
+				"email_ids": [{"email_id": draft.email, "is_primary": 1}],
+				"phone_nos": [{"phone": draft.phone, "is_primary_phone": 1}] if draft.phone else [],
+				"links": [{"link_doctype": "Customer", "link_name": customer}],
+			}
+		).insert(ignore_permissions=True)
+		return contact.name
+
+	def address(self, customer: str, draft: AddressDraft | None) -> str | None:
+		"""The customer's Address for this draft; None when WooCommerce sent too little for one."""
+		if not draft or not (draft.address_1 and draft.city and draft.country):
+			return None
+		cache_key = (customer, f"{draft.address_type}:{draft.key}")
+		if cache_key in self.addresses:
+			return self.addresses[cache_key]
+		address = frappe.get_doc(
+			{
+				"doctype": "Address",
+				"address_title": customer,
+				"address_type": draft.address_type,
+				"address_line1": draft.address_1,
+				"address_line2": draft.address_2,
+				"city": draft.city,
+				"state": draft.state,
+				"pincode": draft.postcode,
+				"country": self.country(draft.country),
+				"email_id": draft.email,
+				"phone": draft.phone,
+				"woocommerce_address_key": draft.key,
+				"links": [{"link_doctype": "Customer", "link_name": customer}],
+			}
+		).insert(ignore_permissions=True)
+		self.addresses[cache_key] = address.name
+		return address.name
+
+	def country(self, code: str) -> str:
+		"""WooCommerce sends ISO codes (US, JP); ERPNext names countries."""
+		if code not in self.countries:
+			name = frappe.db.get_value("Country", {"code": code.lower()})
+			if not name:
+				frappe.throw(
+					_("Country code {0} is not known to ERPNext: add it to the Country list.").format(code)
+				)
+			self.countries[code] = name
+		return self.countries[code]
+
+
+def _default(field: str, doctype: str) -> str:
+	"""Selling Settings' default, else the tree's root, so a customer can always be made."""
+	return frappe.db.get_single_value("Selling Settings", field) or frappe.db.get_value(
+		doctype, {"is_group": 1, f"parent_{frappe.scrub(doctype)}": ("in", ("", None))}
+	)

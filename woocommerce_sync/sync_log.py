@@ -1,0 +1,69 @@
+"""A WooCommerce Sync Log row per run: started at once (so a crash leaves a trace), finished with counts."""
+
+import frappe
+from frappe.utils import now_datetime
+
+MAX_REASON = 2000
+
+
+class SyncRun:
+	def __init__(self, store: str, trigger: str, dry_run: bool = False):
+		self.store = store
+		self.dry_run = dry_run
+		self.counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
+		self.failures: list[dict] = []
+		self.notes: list[str] = []
+		self.log = frappe.get_doc(
+			{
+				"doctype": "WooCommerce Sync Log",
+				"store": store,
+				"trigger": trigger,
+				"status": "Running",
+				"started": now_datetime(),
+				"notes": "Dry run: nothing was written." if dry_run else None,
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+
+	@property
+	def name(self) -> str:
+		return self.log.name
+
+	def count(self, outcome: str) -> None:
+		self.counts[outcome] += 1
+
+	def fail(self, woocommerce_id: object, reason: str, sales_order: str | None = None) -> None:
+		self.counts["failed"] += 1
+		self.failures.append(
+			{
+				"woocommerce_order_id": str(woocommerce_id or ""),
+				"reference_doctype": "Sales Order" if sales_order else None,
+				"reference_name": sales_order,
+				"reason": reason[:MAX_REASON],
+			}
+		)
+
+	def note(self, text: str) -> None:
+		self.notes.append(text)
+
+	def finish(self, error: str | None = None) -> None:
+		"""Write counts and failures; `error` is a failure of the whole run (store down, bad keys)."""
+		if error:
+			self.notes.append(error)
+		status = "Failed" if error else ("Partial Failure" if self.counts["failed"] else "Success")
+		log = frappe.get_doc("WooCommerce Sync Log", self.log.name)
+		log.update(
+			{
+				"status": status,
+				"ended": now_datetime(),
+				"created_count": self.counts["created"],
+				"updated_count": self.counts["updated"],
+				"skipped_count": self.counts["skipped"],
+				"failed_count": self.counts["failed"],
+				"notes": "\n".join(filter(None, [log.notes, *self.notes]))[: MAX_REASON * 5] or None,
+			}
+		)
+		for failure in self.failures:
+			log.append("failures", failure)
+		log.save(ignore_permissions=True)
+		frappe.db.commit()

@@ -1,0 +1,566 @@
+"""WooCommerce -> ERPNext: the one code path that makes, updates and cancels Sales Orders from orders.
+
+The hourly job, the manual import (Desk and bench) and later the webhook job all end in
+`sync_store`, so they cannot disagree. Each order is its own transaction: a bad order is rolled
+back, recorded in the Sync Log and retried next run, and the others go on. The cursor moves
+only after a whole page is handled, and the database's unique live key keeps one Sales Order
+per order even when two runs race.
+"""
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+import frappe
+from erpnext.setup.utils import get_exchange_rate
+from frappe import _
+from frappe.utils import cint, convert_utc_to_system_timezone, get_datetime, getdate
+
+from woocommerce_sync.connection import SETTINGS, explain, get_client
+from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
+from woocommerce_sync.core.order_feed import OrderPage, format_gmt, iter_modified_orders, parse_gmt
+from woocommerce_sync.core.order_mapping import (
+	CANCELLING_STATUSES,
+	MappingConfig,
+	OrderMappingError,
+	SalesOrderDraft,
+	map_order,
+	should_import,
+)
+from woocommerce_sync.customers import CustomerResolver
+from woocommerce_sync.items import ItemResolver
+from woocommerce_sync.order_link import live_key
+from woocommerce_sync.sync_log import SyncRun
+
+EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+GUEST_MODES = {"One Customer per Guest E-mail": "per_email", "One Shared Guest Customer": "shared"}
+
+
+@dataclass
+class ImportFilters:
+	"""What a manual import asks for; empty means the incremental sync since `last_sync`."""
+
+	ids: list[int] | None = None
+	statuses: list[str] | None = None
+	created_after: datetime | None = None
+	created_before: datetime | None = None
+	update_existing: bool = True
+
+	@property
+	def incremental(self) -> bool:
+		return not (self.ids or self.created_after or self.created_before)
+
+
+# Entry points ---------------------------------------------------------------------------------
+
+
+def enqueue_all_stores() -> None:
+	"""Hourly: one deduplicated job per enabled store, so a slow store never queues twice."""
+	for store in frappe.get_all(SETTINGS, filters={"enabled": 1}, pluck="name"):
+		frappe.enqueue(
+			"woocommerce_sync.sync_sales_orders.sync_store",
+			queue="long",
+			job_id=f"woocommerce-sync-orders::{store}",
+			deduplicate=True,
+			timeout=6 * 3600,
+			store=store,
+			trigger="Scheduler",
+		)
+
+
+@frappe.whitelist()
+def import_orders(
+	store: str,
+	ids: str | None = None,
+	statuses: str | None = None,
+	created_from: str | None = None,
+	created_to: str | None = None,
+	update_existing: int | str = 0,
+	dry_run: int | str = 0,
+) -> dict:
+	"""Desk's Import Orders: queued on the long queue, progress sent to the user who asked."""
+	frappe.only_for(("System Manager", "WooCommerce Manager"))
+	frappe.get_doc(SETTINGS, store).check_permission("read")
+	filters = parse_filters(ids, statuses, created_from, created_to, update_existing)
+	job = frappe.enqueue(
+		"woocommerce_sync.sync_sales_orders.sync_store",
+		queue="long",
+		job_id=f"woocommerce-import-orders::{store}",
+		deduplicate=True,
+		timeout=6 * 3600,
+		store=store,
+		trigger="Manual",
+		filters=filters,
+		dry_run=cint(dry_run),
+		notify_user=frappe.session.user,
+	)
+	return {"queued": bool(job)}
+
+
+def parse_filters(
+	ids: str | None = None,
+	statuses: str | None = None,
+	created_from: str | None = None,
+	created_to: str | None = None,
+	update_existing: int | str | bool = 0,
+) -> ImportFilters:
+	"""Form and command-line text ("111, 222", "processing,on-hold", dates) into filters."""
+	try:
+		id_list = [int(part) for part in (ids or "").replace(" ", ",").split(",") if part.strip()]
+	except ValueError:
+		frappe.throw(_("Order IDs must be numbers separated by commas, like 111,222,333."))
+	status_list = [s.strip().lower() for s in (statuses or "").split(",") if s.strip()]
+	return ImportFilters(
+		ids=id_list or None,
+		statuses=status_list or None,
+		created_after=_as_utc(created_from) if created_from else None,
+		created_before=_as_utc(created_to, end_of_day=True) if created_to else None,
+		update_existing=bool(cint(update_existing)),
+	)
+
+
+def sync_store(
+	store: str,
+	trigger: str = "Manual",
+	filters: ImportFilters | None = None,
+	dry_run: bool = False,
+	notify_user: str | None = None,
+	on_progress: Callable[[int, int | None], None] | None = None,
+) -> SyncRun:
+	filters = filters or ImportFilters()
+	settings = frappe.get_doc(SETTINGS, store)
+	run = SyncRun(store, trigger, dry_run=dry_run)
+	importer = OrderImporter(settings, run, filters, dry_run)
+	done = 0
+	try:
+		with get_client(settings) as client:
+			for page in _pages(client, settings, filters):
+				importer.import_page(page.orders)
+				done += len(page.orders)
+				if filters.incremental and not dry_run:
+					_advance_cursor(settings, page.newest_modified, importer.failed_ids)
+				frappe.db.commit()
+				if on_progress:
+					on_progress(done, None)
+				if notify_user:
+					frappe.publish_realtime(
+						"woocommerce_import_progress", {"store": store, "done": done}, user=notify_user
+					)
+	except WooCommerceError as exc:
+		frappe.db.rollback()
+		frappe.log_error(title=f"WooCommerce sync of store {store} failed", message=str(exc))
+		run.finish(error=explain(exc))
+		return run
+	except Exception:
+		frappe.db.rollback()
+		frappe.log_error(title=f"WooCommerce sync of store {store} crashed")
+		run.finish(error=_("The sync stopped on an unexpected error; see the Error Log."))
+		raise
+	run.finish()
+	if notify_user:
+		frappe.publish_realtime(
+			"woocommerce_import_done", {"store": store, "sync_log": run.name, **run.counts}, user=notify_user
+		)
+	return run
+
+
+# Which orders ---------------------------------------------------------------------------------
+
+
+def _pages(client: WooCommerceClient, settings, filters: ImportFilters) -> Iterator[OrderPage]:
+	if filters.ids:
+		yield from _pages_by_id(client, filters.ids)
+		return
+	statuses = filters.statuses or [*settings.get_statuses_to_import(), *sorted(CANCELLING_STATUSES)]
+	if not filters.incremental:
+		params = {"dates_are_gmt": "true", "orderby": "date", "order": "asc", "status": ",".join(statuses)}
+		if filters.created_after:
+			params["after"] = format_gmt(filters.created_after)
+		if filters.created_before:
+			params["before"] = format_gmt(filters.created_before)
+		for orders in client.iter_pages("orders", params):
+			yield OrderPage(orders, max(parse_gmt(o["date_modified_gmt"]) for o in orders))
+		return
+	retry = _retry_ids(settings)
+	if retry:
+		yield from _pages_by_id(client, retry)
+	overlap = timedelta(minutes=cint(settings.sync_overlap_minutes))
+	since = _as_utc(settings.last_sync) - overlap if settings.last_sync else EPOCH
+	yield from iter_modified_orders(client, since, statuses)
+
+
+def _pages_by_id(client: WooCommerceClient, ids: list[int]) -> Iterator[OrderPage]:
+	for start in range(0, len(ids), 100):
+		orders = client.get_by_ids("orders", ids[start : start + 100])
+		if orders:
+			yield OrderPage(orders, max(parse_gmt(o["date_modified_gmt"]) for o in orders))
+
+
+def _retry_ids(settings) -> list[int]:
+	return [int(i) for i in (settings.retry_order_ids or "").split() if i.isdigit()]
+
+
+def _advance_cursor(settings, newest: datetime, failed_ids: set[int]) -> None:
+	"""Move last_sync past the handled page; failed orders are kept to be fetched by id next time."""
+	retry = set(_retry_ids(settings)) | failed_ids
+	settings.db_set(
+		{
+			"last_sync": newest.astimezone(timezone.utc).replace(tzinfo=None),
+			"retry_order_ids": "\n".join(str(i) for i in sorted(retry)) or None,
+		},
+		update_modified=False,
+	)
+
+
+# One page, one order at a time ----------------------------------------------------------------
+
+
+class OrderImporter:
+	def __init__(self, settings, run: SyncRun, filters: ImportFilters, dry_run: bool):
+		self.settings = settings
+		self.store = settings.name
+		self.run = run
+		self.filters = filters
+		self.dry_run = dry_run
+		self.config = mapping_config(settings)
+		self.customers = CustomerResolver(settings)
+		self.items = ItemResolver(settings)
+		self.failed_ids: set[int] = set()
+		self.succeeded_ids: set[int] = set()
+
+	def import_page(self, orders: list[dict]) -> None:
+		drafts: dict[int, SalesOrderDraft] = {}
+		for order in orders:
+			try:
+				drafts[order["id"]] = map_order(order, self.config)
+			except OrderMappingError as exc:
+				self._failed(order.get("id"), str(exc))
+		existing = self._existing_orders(list(drafts))
+		self.customers.prefetch(drafts.values())
+		self.items.prefetch(line for draft in drafts.values() for line in draft.items)
+		frappe.db.commit()
+		for woocommerce_id, draft in drafts.items():
+			try:
+				try:
+					outcome = self.import_order(draft, existing.get(str(woocommerce_id)))
+				except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
+					# Another run made this order's Sales Order (or one of its Items) between our
+					# look-up and our insert: start the order again from what is now there.
+					self._rollback()
+					current = self._existing_orders([woocommerce_id]).get(str(woocommerce_id))
+					outcome = self.import_order(draft, current)
+				if not self.dry_run:
+					frappe.db.commit()
+				self.run.count(outcome)
+				self.succeeded_ids.add(woocommerce_id)
+			except Exception as exc:
+				self._rollback()
+				self._failed(woocommerce_id, self._reason(woocommerce_id, exc))
+		if not self.dry_run:
+			self._forget_retries(self.succeeded_ids)
+
+	def import_order(self, draft: SalesOrderDraft, current: frappe._dict | None) -> str:
+		"""created / updated / skipped; raises for a person to look at."""
+		status = draft.status
+		if current is None:
+			if not should_import(status, self.config) or (
+				self.filters.statuses and status not in self.filters.statuses
+			):
+				return "skipped"
+			if not self.dry_run:
+				self.create(draft)
+			return "created"
+		if current.status == "Closed":
+			return "skipped"
+		if not self.filters.incremental and not self.filters.update_existing:
+			return "skipped"
+		modified = draft.date_modified_gmt.replace(tzinfo=None) if draft.date_modified_gmt else None
+		if (
+			current.woocommerce_modified
+			and modified
+			and get_datetime(current.woocommerce_modified) >= modified
+		):
+			return "skipped"
+		if self.dry_run:
+			return "updated"
+		if status in CANCELLING_STATUSES:
+			return self.cancel(draft, current)
+		if current.docstatus == 0:
+			self.update_draft(draft, current.name)
+		else:
+			self.update_submitted(draft, current.name)
+		return "updated"
+
+	# Writing Sales Orders ----------------------------------------------------------------------
+
+	def create(self, draft: SalesOrderDraft) -> str:
+		so = frappe.new_doc("Sales Order")
+		if self.settings.sales_order_series:
+			so.naming_series = self.settings.sales_order_series
+		self.fill(so, draft)
+		so.insert(ignore_permissions=True)
+		if self.settings.submit_orders:
+			so.submit()
+		return so.name
+
+	def update_draft(self, draft: SalesOrderDraft, name: str) -> None:
+		so = frappe.get_doc("Sales Order", name)
+		so.set("items", [])
+		so.set("taxes", [])
+		self.fill(so, draft)
+		so.save(ignore_permissions=True)
+
+	def update_submitted(self, draft: SalesOrderDraft, name: str) -> None:
+		"""Status, payment and addresses follow the store; changed lines need a person."""
+		so = frappe.get_doc("Sales Order", name)
+		customer = so.customer
+		values = {
+			"woocommerce_status": draft.status,
+			"woocommerce_payment_method": draft.payment_method_title or draft.payment_method,
+			"woocommerce_modified": _naive(draft.date_modified_gmt),
+			"customer_address": self.customers.address(customer, draft.billing_address)
+			or so.customer_address,
+			"shipping_address_name": self.customers.address(customer, draft.shipping_address)
+			or so.shipping_address_name,
+		}
+		so.db_set(values)
+		if _lines(so) != {(self.items.item_code(line), line.qty, line.rate) for line in draft.items}:
+			self.run.fail(
+				draft.woocommerce_id,
+				_(
+					"Needs attention: the lines of WooCommerce order {0} changed after Sales Order {1} was "
+					"submitted. Use Update Items on the Sales Order, or cancel and amend it."
+				).format(draft.woocommerce_id, name),
+				sales_order=name,
+			)
+
+	def cancel(self, draft: SalesOrderDraft, current: frappe._dict) -> str:
+		so = frappe.get_doc("Sales Order", current.name)
+		so.db_set(
+			{"woocommerce_status": draft.status, "woocommerce_modified": _naive(draft.date_modified_gmt)}
+		)
+		if so.docstatus == 1 and not _has_submitted_downstream(so.name):
+			so.cancel()
+			return "updated"
+		self.run.fail(
+			draft.woocommerce_id,
+			_(
+				"Needs attention: WooCommerce order {0} is {1}, but Sales Order {2} cannot be cancelled "
+				"automatically ({3}). Cancel it and its documents by hand if the sale is really off."
+			).format(
+				draft.woocommerce_id,
+				draft.status,
+				so.name,
+				_("it is a draft")
+				if so.docstatus == 0
+				else _("an invoice or delivery is submitted against it"),
+			),
+			sales_order=so.name,
+		)
+		return "skipped"
+
+	def fill(self, so, draft: SalesOrderDraft) -> None:
+		settings = self.settings
+		customer = self.customers.customer(draft.customer)
+		order_date = _site_date(draft.date_created_gmt)
+		so.update(
+			{
+				"company": settings.company,
+				"customer": customer,
+				"order_type": "Sales",
+				"transaction_date": order_date,
+				"delivery_date": order_date,
+				"po_no": self.po_no(draft, customer, so.name),
+				"po_date": order_date,
+				"currency": draft.currency,
+				"conversion_rate": self.conversion_rate(draft, order_date),
+				"selling_price_list": settings.selling_price_list
+				or frappe.db.get_single_value("Selling Settings", "selling_price_list"),
+				"ignore_pricing_rule": 1,
+				"disable_rounded_total": 1,
+				"set_warehouse": settings.warehouse,
+				"customer_address": self.customers.address(customer, draft.billing_address),
+				"shipping_address_name": self.customers.address(customer, draft.shipping_address),
+				"contact_person": self.customers.contact(customer, draft.customer),
+				"woocommerce_server": self.store,
+				"woocommerce_id": str(draft.woocommerce_id),
+				"woocommerce_live_key": live_key(self.store, draft.woocommerce_id),
+				"woocommerce_status": draft.status,
+				"woocommerce_payment_method": draft.payment_method_title or draft.payment_method,
+				"woocommerce_modified": _naive(draft.date_modified_gmt),
+				"woocommerce_last_synced": frappe.utils.now_datetime(),
+			}
+		)
+		if draft.customer_note:
+			so.set("terms", draft.customer_note)
+		for line in draft.items:
+			so.append(
+				"items",
+				{
+					"item_code": self.items.item_code(line),
+					"item_name": line.name[:140],
+					"description": line.description,
+					"qty": line.qty,
+					"price_list_rate": line.price_list_rate,
+					"discount_percentage": 100 if line.rate == 0 and line.price_list_rate else 0,
+					"rate": line.rate,
+					"delivery_date": order_date,
+					"warehouse": settings.warehouse,
+				},
+			)
+		item_codes = {line.woocommerce_line_id: self.items.item_code(line) for line in draft.items}
+		for charge in draft.charges:
+			so.append(
+				"taxes",
+				{
+					"charge_type": "Actual",
+					"account_head": charge.account,
+					"description": charge.description,
+					"tax_amount": charge.amount,
+					"cost_center": settings.cost_center
+					or frappe.get_cached_value("Company", settings.company, "cost_center"),
+					"dont_recompute_tax": 1,
+					"item_wise_tax_detail": _item_wise_detail(charge.item_wise_tax_detail, item_codes),
+				},
+			)
+
+	def po_no(self, draft: SalesOrderDraft, customer: str, name: str | None) -> str:
+		"""The order number the customer knows; qualified by store when the same customer already
+		has that number from another store (ERPNext allows one live order per customer PO)."""
+		taken = frappe.db.exists(
+			"Sales Order",
+			{
+				"customer": customer,
+				"po_no": draft.number,
+				"docstatus": ("<", 2),
+				"name": ("!=", name or ""),
+				"woocommerce_live_key": ("!=", live_key(self.store, draft.woocommerce_id)),
+			},
+		)
+		return f"{draft.number} ({self.store})" if taken else draft.number
+
+	def conversion_rate(self, draft: SalesOrderDraft, order_date) -> Decimal:
+		company_currency = frappe.get_cached_value("Company", self.settings.company, "default_currency")
+		if draft.currency == company_currency:
+			return Decimal(1)
+		rate = get_exchange_rate(draft.currency, company_currency, order_date)
+		if not rate:
+			frappe.throw(
+				_(
+					"No exchange rate from {0} to {1} on {2}: add a Currency Exchange record, or enable an "
+					"exchange rate provider in Accounts Settings."
+				).format(draft.currency, company_currency, order_date)
+			)
+		return Decimal(str(rate))
+
+	# Book-keeping ------------------------------------------------------------------------------
+
+	def _existing_orders(self, ids: list[int]) -> dict[str, frappe._dict]:
+		if not ids:
+			return {}
+		rows = frappe.get_all(
+			"Sales Order",
+			filters={
+				"woocommerce_live_key": ("in", [live_key(self.store, i) for i in ids]),
+				"docstatus": ("<", 2),
+			},
+			fields=["name", "docstatus", "status", "woocommerce_id", "woocommerce_modified"],
+		)
+		return {row.woocommerce_id: row for row in rows}
+
+	def _rollback(self) -> None:
+		frappe.db.rollback()
+		self.customers.forget()
+		self.items.forget()
+
+	def _failed(self, woocommerce_id: object, reason: str) -> None:
+		self.run.fail(woocommerce_id, reason)
+		if isinstance(woocommerce_id, int):
+			self.failed_ids.add(woocommerce_id)
+		frappe.log_error(
+			title=f"WooCommerce order {woocommerce_id} of store {self.store} failed", message=reason
+		)
+
+	def _reason(self, woocommerce_id: int, exc: Exception) -> str:
+		message = exc.args[0] if isinstance(exc, frappe.ValidationError) and exc.args else str(exc)
+		text = frappe.utils.strip_html(str(message)) or type(exc).__name__
+		if isinstance(exc, WooCommerceError):
+			text = explain(exc)
+		elif isinstance(exc, frappe.UniqueValidationError | frappe.DuplicateEntryError):
+			text = _(
+				"another import wrote the same {0} at the same moment; it is retried on the next sync"
+			).format(_(exc.args[0]) if exc.args else _("record"))
+		return _("WooCommerce store {0}, order {1}: {2}").format(self.store, woocommerce_id, text)
+
+	def _forget_retries(self, ids: Iterable[int]) -> None:
+		pending = set(_retry_ids(self.settings))
+		left = pending - set(ids)
+		if left != pending:
+			self.settings.db_set(
+				"retry_order_ids", "\n".join(map(str, sorted(left))) or None, update_modified=False
+			)
+			self.settings.retry_order_ids = "\n".join(map(str, sorted(left))) or None
+			frappe.db.commit()
+
+
+def mapping_config(settings) -> MappingConfig:
+	company = frappe.get_cached_value(
+		"Company", settings.company, ["default_currency", "round_off_account"], as_dict=True
+	)
+	return MappingConfig(
+		store=settings.name,
+		company_currency=company.default_currency,
+		tax_accounts={row.tax_rate_id: row.account for row in settings.tax_accounts},
+		default_tax_account=settings.default_tax_account,
+		shipping_account=settings.shipping_account,
+		fee_account=settings.fee_account,
+		rounding_account=settings.rounding_account or company.round_off_account,
+		rate_precision=frappe.get_precision("Sales Order Item", "rate") or 2,
+		known_currencies=frozenset(frappe.get_all("Currency", filters={"enabled": 1}, pluck="name")),
+		guest_mode=GUEST_MODES.get(settings.guest_mode, "per_email"),
+		shared_guest_customer=settings.shared_guest_customer,
+		statuses_to_import=tuple(settings.get_statuses_to_import()),
+	)
+
+
+def _lines(so) -> set[tuple[str, Decimal, Decimal]]:
+	return {(row.item_code, Decimal(str(row.qty)), Decimal(str(row.rate))) for row in so.items}
+
+
+def _has_submitted_downstream(sales_order: str) -> bool:
+	for doctype, field in (
+		("Sales Invoice Item", "sales_order"),
+		("Delivery Note Item", "against_sales_order"),
+	):
+		if frappe.db.exists(doctype, {field: sales_order, "docstatus": 1}):
+			return True
+	return False
+
+
+def _item_wise_detail(detail: dict[int, Decimal], item_codes: dict[int, str]) -> str:
+	"""ERPNext's format: item code -> [rate, amount], summed over lines of the same item."""
+	by_item: dict[str, Decimal] = {}
+	for line_id, amount in detail.items():
+		code = item_codes[line_id]
+		by_item[code] = by_item.get(code, Decimal(0)) + amount
+	return json.dumps({code: [0, float(amount)] for code, amount in by_item.items()})
+
+
+def _naive(moment: datetime | None) -> datetime | None:
+	return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment else None
+
+
+def _site_date(moment: datetime | None):
+	"""The order's day in the site's time zone, which is what ERPNext's dates mean."""
+	if not moment:
+		return getdate()
+	return getdate(convert_utc_to_system_timezone(moment.astimezone(timezone.utc).replace(tzinfo=None)))
+
+
+def _as_utc(value, end_of_day: bool = False) -> datetime:
+	moment = get_datetime(value)
+	if end_of_day and len(str(value)) <= 10:
+		moment = moment + timedelta(days=1) - timedelta(seconds=1)
+	return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
