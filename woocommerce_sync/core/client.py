@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -112,6 +112,21 @@ class WooCommerceTLSError(WooCommerceConnectionError):
 
 class WooCommerceRequestError(WooCommerceError):
 	"""Any other 4xx: WooCommerce rejected what we sent; its own message says why."""
+
+
+class _WooCommerceOAuth(OAuth):
+	"""The package's signer leaves "/" unencoded (Python's quote), but WooCommerce checks the
+	signature with PHP's rawurlencode, which encodes it: any query value with a slash (a search,
+	a SKU like TSHIRT/RED) would be refused with 401 on a store served over http."""
+
+	@staticmethod
+	def normalize_parameters(params: dict) -> dict:
+		return {
+			quote(unquote(str(key)), safe="").replace("%", "%25"): quote(
+				unquote(str(value)), safe=""
+			).replace("%", "%25")
+			for key, value in params.items()
+		}
 
 
 class _Retry(Exception):
@@ -306,7 +321,7 @@ class WooCommerceClient:
 		query = {k: _query_value(v) for k, v in params.items() if v is not None}
 		if not self.is_https:
 			# OAuth 1.0a one-legged, signed over the full query exactly as WooCommerce checks it.
-			signer = OAuth(
+			signer = _WooCommerceOAuth(
 				url=f"{url}?{urlencode(query)}" if query else url,
 				consumer_key=self.consumer_key,
 				consumer_secret=self.consumer_secret,

@@ -94,7 +94,7 @@ class FakeWooCommerceStore:
 		assert self._server, "start() the store first"
 		return f"http://127.0.0.1:{self._server.server_address[1]}"
 
-	def start(self) -> FakeWooCommerceStore:
+	def start(self, port: int = 0) -> FakeWooCommerceStore:
 		store = self
 
 		class Server(ThreadingHTTPServer):
@@ -106,7 +106,7 @@ class FakeWooCommerceStore:
 					store.connections_opened += 1
 				super().process_request(request, client_address)
 
-		self._server = Server(("127.0.0.1", 0), _handler_for(self))
+		self._server = Server(("127.0.0.1", port), _handler_for(self))
 		threading.Thread(
 			target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
 		).start()
@@ -346,6 +346,18 @@ class FakeWooCommerceStore:
 		items_total = sum((Decimal(li["total"]) for li in line_items), Decimal(0))
 		total = items_total + cart_tax + shipping_total + shipping_tax
 		stamp = _gmt(moment)
+		address = {
+			"first_name": "Buyer",
+			"last_name": f"No{index}",
+			"company": "",
+			"address_1": f"{index} Main St",
+			"address_2": "",
+			"city": "San Francisco",
+			"state": "CA",
+			"postcode": "94105",
+			"country": "US",
+			"phone": "",
+		}
 		return {
 			"status": status,
 			"currency": "USD",
@@ -366,31 +378,8 @@ class FakeWooCommerceStore:
 			"total": _money(total),
 			"total_tax": _money(cart_tax + shipping_tax),
 			"customer_id": 0,
-			"billing": {
-				"first_name": "Buyer",
-				"last_name": f"No{index}",
-				"company": "",
-				"address_1": f"{index} Main St",
-				"address_2": "",
-				"city": "San Francisco",
-				"state": "CA",
-				"postcode": "94105",
-				"country": "US",
-				"email": f"buyer{index}@example.com",
-				"phone": "",
-			},
-			"shipping": {
-				"first_name": "Buyer",
-				"last_name": f"No{index}",
-				"company": "",
-				"address_1": f"{index} Main St",
-				"address_2": "",
-				"city": "San Francisco",
-				"state": "CA",
-				"postcode": "94105",
-				"country": "US",
-				"phone": "",
-			},
+			"billing": {**address, "email": f"buyer{index}@example.com"},
+			"shipping": address,
 			"payment_method": "bacs",
 			"payment_method_title": "Direct bank transfer",
 			"transaction_id": "",
@@ -577,9 +566,10 @@ def _credentials_ok(store: FakeWooCommerceStore, method: str, parts, query: dict
 
 
 def _oauth_signature(method: str, base_url: str, params: dict, signature_method: str, secret: str) -> str:
-	"""WC_REST_Authentication::check_oauth_signature: normalised sorted params, secret + '&'."""
+	"""WC_REST_Authentication::check_oauth_signature: params rawurlencoded (so "/" too), sorted,
+	joined, signed with the consumer secret + '&'."""
 	normalized = {
-		quote(unquote(k)).replace("%", "%25"): quote(unquote(v)).replace("%", "%25")
+		quote(unquote(k), safe="").replace("%", "%25"): quote(unquote(v), safe="").replace("%", "%25")
 		for k, v in params.items()
 	}
 	query = "%26".join(f"{k}%3D{v}" for k, v in sorted(normalized.items()))
@@ -834,6 +824,9 @@ def _products(store: FakeWooCommerceStore, method: str, rest: list[str], query: 
 			if query.get("include"):
 				wanted = _ids(query["include"])
 				items = [p for p in items if p["id"] in wanted]
+			if query.get("search"):
+				needle = query["search"].lower()
+				items = [p for p in items if needle in f"{p.get('name')} {p.get('sku')}".lower()]
 			return _list(items, query)
 		if method == "POST":
 			product = {**body, "id": store.next_id(), "variations": []}
@@ -951,3 +944,28 @@ def _collection(
 				)
 			return 200, copy.deepcopy(collection.pop(item["id"])), {}
 	raise _no_route()
+
+
+def main() -> None:
+	"""`python -m woocommerce_sync.testing.fake_store --port 8089 --orders 100`: serve until killed."""
+	import argparse
+	import signal
+
+	parser = argparse.ArgumentParser(description=main.__doc__)
+	parser.add_argument("--port", type=int, default=0)
+	parser.add_argument("--orders", type=int, default=0, help="generate this many extra orders")
+	args = parser.parse_args()
+	store = FakeWooCommerceStore()
+	store.start(port=args.port)
+	store.generate_orders(args.orders)
+	print(
+		json.dumps(
+			{"url": store.url, "consumer_key": store.consumer_key, "consumer_secret": store.consumer_secret}
+		)
+	)
+	signal.sigwait({signal.SIGINT, signal.SIGTERM})
+	store.stop()
+
+
+if __name__ == "__main__":
+	main()
