@@ -589,13 +589,19 @@ ERROR_CASES = [
 		'tax rate 2 ("County") has no account: add it to Tax Rate Accounts in the store\'s settings, '
 		"or set a Default Tax Account",
 	),
-	("order_get_registered.json", None, {"shipping_account": None}, 16, "no Shipping Account: set one"),
+	(
+		"order_get_registered.json",
+		None,
+		{"shipping_account": None},
+		16,
+		'it has shipping "Flat rate" (7.95) and the store has no Shipping Account: set one',
+	),
 	(
 		"order_get_fee.json",
 		None,
 		{"fee_account": ""},
 		18,
-		'a fee ("Gift wrap", 2.50) and the store has no Fee Account',
+		'it has fee "Gift wrap" (2.50) and the store has no Fee Account: set one',
 	),
 	(
 		"order_get_registered.json",

@@ -655,51 +655,33 @@ class _OrderMapper:
 		return {("item", largest.woocommerce_line_id): target}
 
 	def shipping(self, shipping_lines: list[dict]) -> list[ChargeDraft]:
-		rows = []
-		for line in shipping_lines:
-			line_id = self.integer(line.get("id"), "a shipping line id")
-			title = _text(line.get("method_title")) or "Shipping"
-			amount = self.money(line.get("total"), f'the total of shipping line {line_id} ("{title}")')
-			if not amount:
-				self.notes.append(f'shipping "{title}" costs nothing, so it has no charge row')
-				continue
-			if not self.config.shipping_account:
-				self.fail(
-					f'it has shipping ("{title}", {amount}) and the store has no Shipping Account: '
-					"set one in the store's settings"
-				)
-			rows.append(
-				ChargeDraft(
-					kind="shipping",
-					description=title,
-					account=self.config.shipping_account,
-					amount=amount,
-					woocommerce_line_id=line_id,
-				)
-			)
-		return rows
+		return self.charges(
+			shipping_lines, "shipping", "method_title", "Shipping", self.config.shipping_account
+		)
 
 	def fees(self, fee_lines: list[dict]) -> list[ChargeDraft]:
+		return self.charges(fee_lines, "fee", "name", "Fee", self.config.fee_account)
+
+	def charges(
+		self, lines: list[dict], kind: ChargeKind, title_key: str, default_title: str, account: str | None
+	) -> list[ChargeDraft]:
+		"""One Actual row per non-zero shipping or fee line (ex tax; a fee may be negative)."""
 		rows = []
-		for line in fee_lines:
-			line_id = self.integer(line.get("id"), "a fee line id")
-			name = _text(line.get("name")) or "Fee"
-			amount = self.money(line.get("total"), f'the total of fee line {line_id} ("{name}")')
+		for line in lines:
+			line_id = self.integer(line.get("id"), f"a {kind} line id")
+			title = _text(line.get(title_key)) or default_title
+			amount = self.money(line.get("total"), f'the total of {kind} line {line_id} ("{title}")')
 			if not amount:
-				self.notes.append(f'fee "{name}" is zero, so it has no charge row')
+				self.notes.append(f'{kind} "{title}" is zero, so it has no charge row')
 				continue
-			if not self.config.fee_account:
+			if not account:
 				self.fail(
-					f'it has a fee ("{name}", {amount}) and the store has no Fee Account: '
+					f'it has {kind} "{title}" ({amount}) and the store has no {default_title} Account: '
 					"set one in the store's settings"
 				)
 			rows.append(
 				ChargeDraft(
-					kind="fee",
-					description=name,
-					account=self.config.fee_account,
-					amount=amount,
-					woocommerce_line_id=line_id,
+					kind=kind, description=title, account=account, amount=amount, woocommerce_line_id=line_id
 				)
 			)
 		return rows
