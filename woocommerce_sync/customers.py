@@ -16,6 +16,7 @@ class CustomerResolver:
 	def __init__(self, settings):
 		self.settings = settings
 		self.by_email: dict[str, str] = {}
+		self.contacts: dict[tuple[str, str], str] = {}
 		self.addresses: dict[tuple[str, str], str] = {}
 		self.countries: dict[str, str] = {}
 
@@ -30,6 +31,8 @@ class CustomerResolver:
 				order_by="creation asc",
 			):
 				self.by_email.setdefault(row.woocommerce_email, row.name)
+			for row in _linked_contacts(emails):
+				self.contacts.setdefault((row.link_name, row.email_id), row.name)
 		keys = {a.key for d in drafts for a in (d.billing_address, d.shipping_address) if a}
 		if keys:
 			address = frappe.qb.DocType("Address")
@@ -50,6 +53,7 @@ class CustomerResolver:
 	def forget(self) -> None:
 		"""After a rollback: customers and addresses this run created may not exist any more."""
 		self.by_email.clear()
+		self.contacts.clear()
 		self.addresses.clear()
 
 	def customer(self, draft: CustomerDraft) -> str:
@@ -77,23 +81,31 @@ class CustomerResolver:
 		return customer.name
 
 	def contact(self, customer: str, draft: CustomerDraft) -> str | None:
+		"""The customer's Contact with this e-mail; created once, so repeat buyers keep one."""
 		if not draft.email:
 			return None
-		existing = frappe.db.get_value("Contact", {"email_id": draft.email})
-		if existing:
-			return existing
-		contact = frappe.get_doc(
-			{
-				"doctype": "Contact",
-				"first_name": draft.first_name or draft.customer_name,
-				"last_name": draft.last_name,
-				"company_name": draft.company,
-				"email_ids": [{"email_id": draft.email, "is_primary": 1}],
-				"phone_nos": [{"phone": draft.phone, "is_primary_phone": 1}] if draft.phone else [],
-				"links": [{"link_doctype": "Customer", "link_name": customer}],
-			}
-		).insert(ignore_permissions=True)
-		return contact.name
+		key = (customer, draft.email)
+		if key not in self.contacts:
+			found = _linked_contacts([draft.email], customer)
+			self.contacts[key] = found[0].name if found else self._new_contact(customer, draft)
+		return self.contacts[key]
+
+	def _new_contact(self, customer: str, draft: CustomerDraft) -> str:
+		return (
+			frappe.get_doc(
+				{
+					"doctype": "Contact",
+					"first_name": draft.first_name or draft.customer_name,
+					"last_name": draft.last_name,
+					"company_name": draft.company,
+					"email_ids": [{"email_id": draft.email, "is_primary": 1}],
+					"phone_nos": [{"phone": draft.phone, "is_primary_phone": 1}] if draft.phone else [],
+					"links": [{"link_doctype": "Customer", "link_name": customer}],
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
 
 	def address(self, customer: str, draft: AddressDraft | None) -> str | None:
 		"""The customer's Address for this draft; None when WooCommerce sent too little for one."""
@@ -132,6 +144,23 @@ class CustomerResolver:
 				)
 			self.countries[code] = name
 		return self.countries[code]
+
+
+def _linked_contacts(emails: Iterable[str], customer: str | None = None) -> list[frappe._dict]:
+	"""Contacts with these e-mails linked to a Customer (to this one, if given)."""
+	contact_email = frappe.qb.DocType("Contact Email")
+	link = frappe.qb.DocType("Dynamic Link")
+	condition = contact_email.email_id.isin(list(emails)) & (link.link_doctype == "Customer")
+	if customer:
+		condition &= link.link_name == customer
+	return (
+		frappe.qb.from_(contact_email)
+		.join(link)
+		.on((link.parent == contact_email.parent) & (link.parenttype == "Contact"))
+		.select(contact_email.parent.as_("name"), contact_email.email_id, link.link_name)
+		.where(condition & (contact_email.parenttype == "Contact"))
+		.run(as_dict=True)
+	)
 
 
 def _default(field: str, doctype: str) -> str:

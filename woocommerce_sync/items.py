@@ -89,7 +89,9 @@ class ItemResolver:
 				"item_group": self.settings.item_group
 				or frappe.db.get_single_value("Stock Settings", "item_group")
 				or "All Item Groups",
-				"stock_uom": frappe.db.get_single_value("Stock Settings", "stock_uom") or "Nos",
+				"stock_uom": self.settings.stock_uom
+				or frappe.db.get_single_value("Stock Settings", "stock_uom")
+				or "Nos",
 				"is_stock_item": int(bool(self.settings.create_stock_items)),
 				"include_item_in_manufacturing": 0,
 				"woocommerce_links": [

@@ -20,7 +20,13 @@ from frappe.utils import cint, convert_utc_to_system_timezone, get_datetime, get
 
 from woocommerce_sync.connection import SETTINGS, explain, get_client
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
-from woocommerce_sync.core.order_feed import OrderPage, format_gmt, iter_modified_orders, parse_gmt
+from woocommerce_sync.core.order_feed import (
+	OrderPage,
+	format_gmt,
+	iter_modified_orders,
+	modified_params,
+	parse_gmt,
+)
 from woocommerce_sync.core.order_mapping import (
 	CANCELLING_STATUSES,
 	MappingConfig,
@@ -59,15 +65,7 @@ class ImportFilters:
 def enqueue_all_stores() -> None:
 	"""Hourly: one deduplicated job per enabled store, so a slow store never queues twice."""
 	for store in frappe.get_all(SETTINGS, filters={"enabled": 1}, pluck="name"):
-		frappe.enqueue(
-			"woocommerce_sync.sync_sales_orders.sync_store",
-			queue="long",
-			job_id=f"woocommerce-sync-orders::{store}",
-			deduplicate=True,
-			timeout=6 * 3600,
-			store=store,
-			trigger="Scheduler",
-		)
+		_enqueue(store, "Scheduler")
 
 
 @frappe.whitelist()
@@ -84,19 +82,22 @@ def import_orders(
 	frappe.only_for(("System Manager", "WooCommerce Manager"))
 	frappe.get_doc(SETTINGS, store).check_permission("read")
 	filters = parse_filters(ids, statuses, created_from, created_to, update_existing)
-	job = frappe.enqueue(
+	job = _enqueue(store, "Manual", filters=filters, dry_run=cint(dry_run), notify_user=frappe.session.user)
+	return {"queued": bool(job)}
+
+
+def _enqueue(store: str, trigger: str, **kwargs):
+	"""A long job per store and trigger; a second request while one is queued or running is dropped."""
+	return frappe.enqueue(
 		"woocommerce_sync.sync_sales_orders.sync_store",
 		queue="long",
-		job_id=f"woocommerce-import-orders::{store}",
+		job_id=f"woocommerce-sync-orders::{store}::{trigger}",
 		deduplicate=True,
 		timeout=6 * 3600,
 		store=store,
-		trigger="Manual",
-		filters=filters,
-		dry_run=cint(dry_run),
-		notify_user=frappe.session.user,
+		trigger=trigger,
+		**kwargs,
 	)
-	return {"queued": bool(job)}
 
 
 def parse_filters(
@@ -127,7 +128,7 @@ def sync_store(
 	filters: ImportFilters | None = None,
 	dry_run: bool = False,
 	notify_user: str | None = None,
-	on_progress: Callable[[int, int | None], None] | None = None,
+	on_progress: Callable[[int], None] | None = None,
 ) -> SyncRun:
 	filters = filters or ImportFilters()
 	settings = frappe.get_doc(SETTINGS, store)
@@ -143,7 +144,7 @@ def sync_store(
 					_advance_cursor(settings, page.newest_modified, importer.failed_ids)
 				frappe.db.commit()
 				if on_progress:
-					on_progress(done, None)
+					on_progress(len(page.orders))
 				if notify_user:
 					frappe.publish_realtime(
 						"woocommerce_import_progress", {"store": store, "done": done}, user=notify_user
@@ -169,26 +170,52 @@ def sync_store(
 # Which orders ---------------------------------------------------------------------------------
 
 
+def count_orders(store: str, filters: ImportFilters) -> int | None:
+	"""How many orders a run will read (one request, per_page=1), for a progress bar."""
+	settings = frappe.get_doc(SETTINGS, store)
+	if filters.ids:
+		return len(filters.ids)
+	with get_client(settings) as client:
+		response = client.request("GET", "orders", params={**_list_params(settings, filters), "per_page": 1})
+	total = response.headers.get("X-WP-Total")
+	if total is None:
+		return None
+	return int(total) + (len(_retry_ids(settings)) if filters.incremental else 0)
+
+
+def _statuses(settings, filters: ImportFilters) -> list[str]:
+	"""Cancelling statuses are listed too, so an order cancelled in the shop reaches its Sales Order."""
+	return filters.statuses or [*settings.get_statuses_to_import(), *sorted(CANCELLING_STATUSES)]
+
+
+def _since(settings) -> datetime:
+	overlap = timedelta(minutes=cint(settings.sync_overlap_minutes))
+	return _as_utc(settings.last_sync) - overlap if settings.last_sync else EPOCH
+
+
+def _list_params(settings, filters: ImportFilters) -> dict[str, str]:
+	if filters.incremental:
+		return modified_params(_since(settings), _statuses(settings, filters))
+	params = {"dates_are_gmt": "true", "orderby": "date", "order": "asc"}
+	params["status"] = ",".join(_statuses(settings, filters))
+	if filters.created_after:
+		params["after"] = format_gmt(filters.created_after)
+	if filters.created_before:
+		params["before"] = format_gmt(filters.created_before)
+	return params
+
+
 def _pages(client: WooCommerceClient, settings, filters: ImportFilters) -> Iterator[OrderPage]:
 	if filters.ids:
 		yield from _pages_by_id(client, filters.ids)
-		return
-	statuses = filters.statuses or [*settings.get_statuses_to_import(), *sorted(CANCELLING_STATUSES)]
-	if not filters.incremental:
-		params = {"dates_are_gmt": "true", "orderby": "date", "order": "asc", "status": ",".join(statuses)}
-		if filters.created_after:
-			params["after"] = format_gmt(filters.created_after)
-		if filters.created_before:
-			params["before"] = format_gmt(filters.created_before)
-		for orders in client.iter_pages("orders", params):
+	elif filters.incremental:
+		retry = _retry_ids(settings)
+		if retry:
+			yield from _pages_by_id(client, retry)
+		yield from iter_modified_orders(client, _since(settings), _statuses(settings, filters))
+	else:
+		for orders in client.iter_pages("orders", _list_params(settings, filters)):
 			yield OrderPage(orders, max(parse_gmt(o["date_modified_gmt"]) for o in orders))
-		return
-	retry = _retry_ids(settings)
-	if retry:
-		yield from _pages_by_id(client, retry)
-	overlap = timedelta(minutes=cint(settings.sync_overlap_minutes))
-	since = _as_utc(settings.last_sync) - overlap if settings.last_sync else EPOCH
-	yield from iter_modified_orders(client, since, statuses)
 
 
 def _pages_by_id(client: WooCommerceClient, ids: list[int]) -> Iterator[OrderPage]:
@@ -228,6 +255,7 @@ class OrderImporter:
 		self.customers = CustomerResolver(settings)
 		self.items = ItemResolver(settings)
 		self.failed_ids: set[int] = set()
+		self.taken_po_numbers: dict[tuple[str, str], set[str | None]] = {}
 		self.succeeded_ids: set[int] = set()
 
 	def import_page(self, orders: list[dict]) -> None:
@@ -238,6 +266,7 @@ class OrderImporter:
 			except OrderMappingError as exc:
 				self._failed(order.get("id"), str(exc))
 		existing = self._existing_orders(list(drafts))
+		self.taken_po_numbers = self._taken_po_numbers(drafts.values())
 		self.customers.prefetch(drafts.values())
 		self.items.prefetch(line for draft in drafts.values() for line in draft.items)
 		frappe.db.commit()
@@ -372,7 +401,7 @@ class OrderImporter:
 				"order_type": "Sales",
 				"transaction_date": order_date,
 				"delivery_date": order_date,
-				"po_no": self.po_no(draft, customer, so.name),
+				"po_no": self.po_no(draft, customer),
 				"po_date": order_date,
 				"currency": draft.currency,
 				"conversion_rate": self.conversion_rate(draft, order_date),
@@ -426,20 +455,13 @@ class OrderImporter:
 				},
 			)
 
-	def po_no(self, draft: SalesOrderDraft, customer: str, name: str | None) -> str:
+	def po_no(self, draft: SalesOrderDraft, customer: str) -> str:
 		"""The order number the customer knows; qualified by store when the same customer already
 		has that number from another store (ERPNext allows one live order per customer PO)."""
-		taken = frappe.db.exists(
-			"Sales Order",
-			{
-				"customer": customer,
-				"po_no": draft.number,
-				"docstatus": ("<", 2),
-				"name": ("!=", name or ""),
-				"woocommerce_live_key": ("!=", live_key(self.store, draft.woocommerce_id)),
-			},
-		)
-		return f"{draft.number} ({self.store})" if taken else draft.number
+		others = self.taken_po_numbers.get((customer, draft.number), set()) - {
+			live_key(self.store, draft.woocommerce_id)
+		}
+		return f"{draft.number} ({self.store})" if others else draft.number
 
 	def conversion_rate(self, draft: SalesOrderDraft, order_date) -> Decimal:
 		company_currency = frappe.get_cached_value("Company", self.settings.company, "default_currency")
@@ -456,6 +478,19 @@ class OrderImporter:
 		return Decimal(str(rate))
 
 	# Book-keeping ------------------------------------------------------------------------------
+
+	def _taken_po_numbers(self, drafts: Iterable[SalesOrderDraft]) -> dict[tuple[str, str], set[str | None]]:
+		"""Live Sales Orders already carrying this page's order numbers as PO, per customer."""
+		numbers = list({draft.number for draft in drafts})
+		taken: dict[tuple[str, str], set[str | None]] = {}
+		if numbers:
+			for row in frappe.get_all(
+				"Sales Order",
+				filters={"po_no": ("in", numbers), "docstatus": ("<", 2)},
+				fields=["customer", "po_no", "woocommerce_live_key"],
+			):
+				taken.setdefault((row.customer, row.po_no), set()).add(row.woocommerce_live_key)
+		return taken
 
 	def _existing_orders(self, ids: list[int]) -> dict[str, frappe._dict]:
 		if not ids:

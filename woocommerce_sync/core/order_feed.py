@@ -34,6 +34,19 @@ def format_gmt(moment: datetime) -> str:
 	return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
 
 
+def modified_params(since: datetime, statuses: list[str] | None = None) -> dict[str, str]:
+	"""The list query for orders modified after `since`; also used to count them up front."""
+	params = {
+		"modified_after": format_gmt(since - BOUNDARY),
+		"dates_are_gmt": "true",
+		"orderby": "modified",
+		"order": "asc",
+	}
+	if statuses:
+		params["status"] = ",".join(statuses)
+	return params
+
+
 def iter_modified_orders(
 	client: WooCommerceClient,
 	since: datetime,
@@ -43,15 +56,7 @@ def iter_modified_orders(
 	cursor = since
 	handled_near_cursor: dict[int, datetime] = {}
 	while True:
-		params = {
-			"modified_after": format_gmt(cursor - BOUNDARY),
-			"dates_are_gmt": "true",
-			"orderby": "modified",
-			"order": "asc",
-			"per_page": per_page,
-		}
-		if statuses:
-			params["status"] = ",".join(statuses)
+		params = {**modified_params(cursor, statuses), "per_page": per_page}
 		if handled_near_cursor:
 			params["exclude"] = ",".join(str(i) for i in sorted(handled_near_cursor))
 		response = client.request("GET", "orders", params=params)

@@ -12,7 +12,13 @@ from unittest.mock import patch
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from woocommerce_sync.sync_sales_orders import ImportFilters, OrderImporter, sync_store
+from woocommerce_sync.sync_sales_orders import (
+	ImportFilters,
+	OrderImporter,
+	count_orders,
+	parse_filters,
+	sync_store,
+)
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 from woocommerce_sync.tests.utils import get_company, make_settings
 
@@ -249,3 +255,31 @@ class TestExactlyOnce(ImportTestCase):
 		self.assertEqual(created, sorted(ids), "exactly one Sales Order per WooCommerce order")
 		self.assertEqual(sum(r["created"] for r in results), 10)
 		self.assertEqual(sum(r["failed"] for r in results), 0, results)
+
+
+class TestManualImport(ImportTestCase):
+	def test_dry_run_writes_nothing_but_the_log(self):
+		customers = frappe.db.count("Customer")
+		run = sync_store(self.store, "Command", ImportFilters(ids=[16, 17, 18]), dry_run=True)
+		self.assertEqual(run.counts["created"], 3)
+		self.assertEqual(sales_orders(self.store), [])
+		self.assertEqual(frappe.db.count("Customer"), customers)
+		self.assertIn("Dry run", frappe.db.get_value("WooCommerce Sync Log", run.name, "notes"))
+
+	def test_filters_from_text(self):
+		filters = parse_filters("111, 222,333", "Processing,on-hold", "2026-01-01", "2026-01-31", "1")
+		self.assertEqual(filters.ids, [111, 222, 333])
+		self.assertEqual(filters.statuses, ["processing", "on-hold"])
+		self.assertEqual(filters.created_after, datetime(2026, 1, 1, tzinfo=timezone.utc))
+		self.assertEqual(filters.created_before, datetime(2026, 1, 31, 23, 59, 59, tzinfo=timezone.utc))
+		self.assertTrue(filters.update_existing)
+		with self.assertRaisesRegex(frappe.ValidationError, "must be numbers"):
+			parse_filters("12a")
+
+	def test_created_range_and_count(self):
+		self.fake.generate_orders(5, start=LATER)
+		filters = parse_filters(created_from="2026-11-23")
+		self.assertEqual(count_orders(self.store, filters), 8)  # 3 recorded orders and 5 new ones
+		run = sync_store(self.store, "Command", filters)
+		self.assertEqual(run.counts["created"] + run.counts["skipped"], 8)
+		self.assertEqual(len(sales_orders(self.store)), run.counts["created"])

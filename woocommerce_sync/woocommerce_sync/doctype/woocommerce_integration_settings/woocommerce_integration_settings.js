@@ -10,9 +10,33 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 		frm.set_query("selling_price_list", () => ({ filters: { selling: 1 } }));
 	},
 
+	onload(frm) {
+		frappe.realtime.on("woocommerce_import_progress", (data) => {
+			if (data.store !== frm.doc.name) return;
+			frappe.show_progress(__("Importing orders"), data.done, data.done, __("{0} orders read", [data.done]));
+		});
+		frappe.realtime.on("woocommerce_import_done", (data) => {
+			if (data.store !== frm.doc.name) return;
+			frappe.hide_progress();
+			frappe.msgprint({
+				title: __("Import finished"),
+				indicator: data.failed ? "orange" : "green",
+				message: __("Created {0}, updated {1}, skipped {2}, failed {3}. See {4}.", [
+					data.created,
+					data.updated,
+					data.skipped,
+					data.failed,
+					`<a href="/app/woocommerce-sync-log/${data.sync_log}">${__("the Sync Log")}</a>`,
+				]),
+			});
+			frm.reload_doc();
+		});
+	},
+
 	refresh(frm) {
 		if (frm.is_new()) return;
 		frm.add_custom_button(__("Test Connection"), () => frm.trigger("test_connection"));
+		frm.add_custom_button(__("Import Orders"), () => frm.trigger("import_orders"));
 		frm.add_custom_button(
 			__("Request Log"),
 			() => frappe.set_route("List", "WooCommerce Request Log", { store: frm.doc.name }),
@@ -23,6 +47,49 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 			() => frappe.set_route("List", "WooCommerce Sync Log", { store: frm.doc.name }),
 			__("View")
 		);
+	},
+
+	import_orders(frm) {
+		const dialog = new frappe.ui.Dialog({
+			title: __("Import Orders from {0}", [frm.doc.name]),
+			fields: [
+				{
+					fieldname: "ids",
+					fieldtype: "Data",
+					label: __("WooCommerce Order IDs"),
+					description: __("Comma separated, e.g. 111,222,333. Empty: use the filters below."),
+				},
+				{
+					fieldname: "statuses",
+					fieldtype: "Data",
+					label: __("Statuses"),
+					description: __("Comma separated; empty uses the store's Order Statuses to Import."),
+				},
+				{ fieldname: "created_from", fieldtype: "Date", label: __("Created From") },
+				{ fieldname: "created_to", fieldtype: "Date", label: __("Created To") },
+				{
+					fieldname: "update_existing",
+					fieldtype: "Check",
+					label: __("Update orders already in ERPNext"),
+				},
+				{ fieldname: "dry_run", fieldtype: "Check", label: __("Dry run (write nothing)") },
+			],
+			primary_action_label: __("Import"),
+			primary_action: async (values) => {
+				dialog.hide();
+				const { message } = await frappe.call({
+					method: "woocommerce_sync.sync_sales_orders.import_orders",
+					args: { store: frm.doc.name, ...values },
+				});
+				frappe.show_alert({
+					message: message.queued
+						? __("Import queued; progress appears here.")
+						: __("An import for this store is already running."),
+					indicator: message.queued ? "blue" : "orange",
+				});
+			},
+		});
+		dialog.show();
 	},
 
 	async test_connection(frm) {
