@@ -1,0 +1,75 @@
+"""Benchmark: import N orders (3 lines, two tax rates, shipping, a coupon) from the fake store.
+
+Run on a test site (it writes real Sales Orders, Customers and Addresses):
+    bench --site <test site> execute woocommerce_sync.benchmarks.import_orders.run --kwargs "{'orders': 1000}"
+Prints requests per order, orders per second and peak memory; the figures are what the README and
+the issue notes quote, never asserted by a timed test.
+"""
+
+import resource
+import time
+import tracemalloc
+from datetime import datetime, timezone
+
+import frappe
+
+from woocommerce_sync.sync_sales_orders import sync_store
+from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
+from woocommerce_sync.tests.utils import get_company, make_settings
+
+START = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+
+
+def run(orders: int = 1000, trace_memory: bool = True) -> dict:
+	with FakeWooCommerceStore() as fake:
+		fake.generate_orders(
+			orders, lines=3, with_tax=True, with_shipping=True, with_coupon=True, start=START
+		)
+		settings = _settings(fake)
+		fake.reset_counters()
+		rss_before = _rss_mb()
+		if trace_memory:
+			tracemalloc.start()
+		started = time.perf_counter()
+		result = sync_store(settings.name, "Command")
+		elapsed = time.perf_counter() - started
+		heap_peak = tracemalloc.get_traced_memory()[1] / 2**20 if trace_memory else None
+		if trace_memory:
+			tracemalloc.stop()
+		figures = {
+			"orders": orders,
+			"created": result.counts["created"],
+			"failed": result.counts["failed"],
+			"list_requests": fake.request_count("GET", "/wp-json/wc/v3/orders"),
+			"all_requests": fake.request_count(),
+			"requests_per_order": round(fake.request_count() / orders, 4),
+			"seconds": round(elapsed, 1),
+			"orders_per_second": round(orders / elapsed, 1),
+			"python_heap_peak_mb": round(heap_peak, 1) if heap_peak is not None else None,
+			"process_rss_growth_mb": round(_rss_mb() - rss_before, 1),
+			"sync_log": result.name,
+		}
+	for key, value in figures.items():
+		print(f"{key:<24}{value}")
+	return figures
+
+
+def _settings(fake: FakeWooCommerceStore):
+	company = get_company()
+	settings = make_settings(
+		fake,
+		store_name=f"benchmark-{frappe.generate_hash(length=6)}",
+		shipping_account=company.income_account,
+		cost_center=company.cost_center,
+		last_sync=datetime(2026, 11, 23, 7, 0),
+		sync_overlap_minutes=0,
+	)
+	for rate_id in (1, 2):
+		settings.append("tax_accounts", {"tax_rate_id": rate_id, "account": company.tax_account})
+	settings.insert()
+	frappe.db.commit()
+	return settings
+
+
+def _rss_mb() -> float:
+	return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

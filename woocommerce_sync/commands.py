@@ -1,0 +1,57 @@
+"""`bench --site <site> woocommerce ...`: the same imports as the Desk buttons, from a terminal."""
+
+import click
+import frappe
+from frappe.commands import get_site, pass_context
+
+
+@click.group("woocommerce")
+def woocommerce() -> None:
+	"""WooCommerce Sync commands."""
+
+
+@woocommerce.command("import-orders")
+@click.option("--store", required=True, help="Name of the WooCommerce Integration Settings document")
+@click.option("--ids", help="WooCommerce order ids, comma separated: 111,222,333")
+@click.option("--status", help="Only these statuses, comma separated (default: the store's statuses)")
+@click.option("--since", help="Orders created on or after this date (YYYY-MM-DD, UTC)")
+@click.option("--until", help="Orders created on or before this date (YYYY-MM-DD, UTC)")
+@click.option("--update-existing", is_flag=True, help="Also update orders already in ERPNext")
+@click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing but the Sync Log")
+@pass_context
+def import_orders(context, store, ids, status, since, until, update_existing, dry_run) -> None:
+	"""Import WooCommerce orders as Sales Orders; without filters, everything modified since Last Sync."""
+	from woocommerce_sync.sync_sales_orders import count_orders, parse_filters, sync_store
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		if not frappe.db.exists("WooCommerce Integration Settings", store):
+			raise click.ClickException(f"No WooCommerce Integration Settings named {store!r} on this site.")
+		filters = parse_filters(ids, status, since, until, update_existing)
+		total = count_orders(store, filters)
+		with click.progressbar(
+			length=total or 0, label=f"Importing orders from {store}", show_pos=True
+		) as bar:
+			run = sync_store(store, "Command", filters=filters, dry_run=dry_run, on_progress=bar.update)
+		print_summary(run)
+		if run.counts["failed"]:
+			raise SystemExit(1)
+	finally:
+		frappe.destroy()
+
+
+def print_summary(run) -> None:
+	click.echo("")
+	if run.dry_run:
+		click.echo("Dry run: nothing was written; these are what an import would do.")
+	for outcome in ("created", "updated", "skipped", "failed"):
+		click.echo(f"{outcome.title():<10}{run.counts[outcome]:>8}")
+	for failure in run.failures:
+		click.secho(f"  order {failure['woocommerce_order_id']}: {failure['reason']}", fg="red")
+	for note in run.notes:
+		click.echo(f"  {note}")
+	click.echo(f"Sync Log: {run.name}")
+
+
+commands = [woocommerce]
