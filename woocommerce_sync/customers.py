@@ -16,6 +16,7 @@ class CustomerResolver:
 	def __init__(self, settings):
 		self.settings = settings
 		self.by_email: dict[str, str] = {}
+		self.by_account: dict[str, str] = {}
 		self.contacts: dict[tuple[str, str], str] = {}
 		self.addresses: dict[tuple[str, str], str] = {}
 		self.countries: dict[str, str] = {}
@@ -23,6 +24,15 @@ class CustomerResolver:
 	def prefetch(self, drafts: Iterable[SalesOrderDraft]) -> None:
 		drafts = list(drafts)
 		emails = {d.customer.email for d in drafts if d.customer.email and not d.customer.shared_customer}
+		accounts = {self.account_key(d.customer) for d in drafts} - {None}
+		if accounts:
+			for row in frappe.get_all(
+				"Customer",
+				filters={"woocommerce_customer_key": ("in", list(accounts)), "disabled": 0},
+				fields=["name", "woocommerce_customer_key"],
+				order_by="creation asc",
+			):
+				self.by_account.setdefault(row.woocommerce_customer_key, row.name)
 		if emails:
 			for row in frappe.get_all(
 				"Customer",
@@ -53,10 +63,18 @@ class CustomerResolver:
 	def forget(self) -> None:
 		"""After a rollback: customers and addresses this run created may not exist any more."""
 		self.by_email.clear()
+		self.by_account.clear()
 		self.contacts.clear()
 		self.addresses.clear()
 
+	def account_key(self, draft: CustomerDraft) -> str | None:
+		"""A registered buyer's account in this store; guests (id 0) have none."""
+		if draft.is_guest or not draft.woocommerce_customer_id:
+			return None
+		return f"{self.settings.name}:{draft.woocommerce_customer_id}"
+
 	def customer(self, draft: CustomerDraft) -> str:
+		"""By e-mail first, then by the store's customer id (a buyer who changed e-mail), else new."""
 		if draft.shared_customer:
 			return draft.shared_customer
 		if draft.email not in self.by_email:
@@ -65,6 +83,13 @@ class CustomerResolver:
 				self.by_email[draft.email] = found
 		if draft.email in self.by_email:
 			return self.by_email[draft.email]
+		account = self.account_key(draft)
+		if account and account not in self.by_account:
+			found = frappe.db.get_value("Customer", {"woocommerce_customer_key": account})
+			if found:
+				self.by_account[account] = found
+		if account in self.by_account:
+			return self.by_account[account]
 		customer = frappe.get_doc(
 			{
 				"doctype": "Customer",
@@ -74,6 +99,7 @@ class CustomerResolver:
 				or _default("customer_group", "Customer Group"),
 				"territory": self.settings.territory or _default("territory", "Territory"),
 				"woocommerce_email": draft.email,
+				"woocommerce_customer_key": self.account_key(draft),
 			}
 		).insert(ignore_permissions=True)
 		self.by_email[draft.email] = customer.name

@@ -99,10 +99,18 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"description": "The order's date_modified_gmt when it was last synced.",
 			},
 			{
+				"fieldname": "woocommerce_customer_note",
+				"label": "WooCommerce Customer Note",
+				"fieldtype": "Small Text",
+				"insert_after": "woocommerce_modified",
+				"read_only": 1,
+				"no_copy": 1,
+			},
+			{
 				"fieldname": "woocommerce_live_key",
 				"label": "WooCommerce Live Key",
 				"fieldtype": "Data",
-				"insert_after": "woocommerce_modified",
+				"insert_after": "woocommerce_customer_note",
 				"hidden": 1,
 				"read_only": 1,
 				"no_copy": 1,
@@ -140,6 +148,17 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"no_copy": 1,
 				"description": "The e-mail WooCommerce orders are matched by; unique, so two imports racing "
 				"for a new buyer make one Customer.",
+			},
+			{
+				"fieldname": "woocommerce_customer_key",
+				"label": "WooCommerce Customer",
+				"fieldtype": "Data",
+				"insert_after": "woocommerce_email",
+				"read_only": 1,
+				"no_copy": 1,
+				"search_index": 1,
+				"description": "store:customer id of the WooCommerce account, so a buyer who changes e-mail "
+				"is still recognised.",
 			},
 		],
 		"Address": [

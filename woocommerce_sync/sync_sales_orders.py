@@ -419,11 +419,10 @@ class OrderImporter:
 				"woocommerce_status": draft.status,
 				"woocommerce_payment_method": draft.payment_method_title or draft.payment_method,
 				"woocommerce_modified": _naive(draft.date_modified_gmt),
+				"woocommerce_customer_note": draft.customer_note or None,
 				"woocommerce_last_synced": frappe.utils.now_datetime(),
 			}
 		)
-		if draft.customer_note:
-			so.set("terms", draft.customer_note)
 		for line in draft.items:
 			so.append(
 				"items",

@@ -92,6 +92,23 @@ class TestImportRecordedOrders(ImportTestCase):
 		self.assertEqual(frappe.db.get_value("Address", guest.customer_address, "country"), "Japan")
 		self.assertIn("山田", frappe.db.get_value("Customer", guest.customer, "customer_name"))
 
+	def test_a_buyer_who_changed_e_mail_is_recognised_by_account(self):
+		original = self.fake.orders[16]
+		original["billing"]["email"] = f"jane.{frappe.generate_hash(length=8)}@example.com"
+		sync_store(self.store, "Manual", ImportFilters(ids=[16]))
+		first = sales_orders(self.store)[0].customer
+		self.assertEqual(
+			frappe.db.get_value("Customer", first, "woocommerce_customer_key"), f"{self.store}:2"
+		)
+		again = {k: v for k, v in original.items() if k not in ("id", "number", "order_key")}
+		again["billing"] = {
+			**original["billing"],
+			"email": f"jane.{frappe.generate_hash(length=8)}@example.com",
+		}
+		new_id = self.fake.add_order(again)["id"]
+		sync_store(self.store, "Manual", ImportFilters(ids=[new_id]))
+		self.assertEqual(sales_orders(self.store, woocommerce_id=str(new_id))[0].customer, first)
+
 	def test_a_second_run_creates_nothing(self):
 		sync_store(self.store, "Manual", ImportFilters(ids=[16, 17, 18]))
 		run = sync_store(self.store, "Manual", ImportFilters(ids=[16, 17, 18], update_existing=True))
@@ -203,7 +220,7 @@ class TestOrderLifecycle(ImportTestCase):
 		run = sync_store(self.store, "Manual", ImportFilters(ids=[order["id"]], update_existing=True))
 		self.assertEqual(run.counts["updated"], 1, run.failures)
 		so = frappe.get_doc("Sales Order", sales_orders(self.store)[0].name)
-		self.assertEqual(so.terms, "Leave at the door")
+		self.assertEqual(so.woocommerce_customer_note, "Leave at the door")
 
 	def test_cancelled_in_the_store_cancels_a_submitted_sales_order(self):
 		self.settings.db_set("submit_orders", 1)
