@@ -235,6 +235,28 @@ class TestOrderLifecycle(ImportTestCase):
 		self.assertEqual(so.docstatus, 2)
 		self.assertIsNone(frappe.db.get_value("Sales Order", so.name, "woocommerce_live_key"))
 
+	def test_an_order_in_another_currency_gets_the_exchange_rate(self):
+		frappe.db.set_value("Currency", "EUR", "enabled", 1)
+		if not frappe.db.exists("Currency Exchange", {"from_currency": "EUR", "to_currency": "USD"}):
+			frappe.get_doc(
+				{
+					"doctype": "Currency Exchange",
+					"date": "2026-01-01",
+					"from_currency": "EUR",
+					"to_currency": "USD",
+					"exchange_rate": 1.08,
+					"for_selling": 1,
+				}
+			).insert()
+		order = self.fake.generate_orders(1, start=LATER)[0]
+		self.fake.orders[order["id"]]["currency"] = "EUR"
+		run = sync_store(self.store, "Manual", ImportFilters(ids=[order["id"]]))
+		self.assertEqual(run.counts["created"], 1, run.failures)
+		so = frappe.get_doc("Sales Order", sales_orders(self.store)[0].name)
+		self.assertEqual(so.currency, "EUR")
+		self.assertEqual(so.conversion_rate, 1.08)
+		self.assertEqual(Decimal(str(so.grand_total)), Decimal(order["total"]))
+
 	def test_orders_outside_the_statuses_are_skipped(self):
 		order = self.fake.generate_orders(1, start=LATER, status="pending")[0]
 		run = sync_store(self.store, "Manual", ImportFilters(ids=[order["id"]]))
