@@ -22,25 +22,14 @@ class CustomerResolver:
 		self.countries: dict[str, str] = {}
 
 	def prefetch(self, drafts: Iterable[SalesOrderDraft]) -> None:
+		"""Load what a page needs, dropping the last page's, so memory is bounded by a page."""
+		self.forget()
 		drafts = list(drafts)
 		emails = {d.customer.email for d in drafts if d.customer.email and not d.customer.shared_customer}
 		accounts = {self.account_key(d.customer) for d in drafts} - {None}
-		if accounts:
-			for row in frappe.get_all(
-				"Customer",
-				filters={"woocommerce_customer_key": ("in", list(accounts)), "disabled": 0},
-				fields=["name", "woocommerce_customer_key"],
-				order_by="creation asc",
-			):
-				self.by_account.setdefault(row.woocommerce_customer_key, row.name)
+		self.by_account.update(_customers_by("woocommerce_customer_key", accounts))
+		self.by_email.update(_customers_by("woocommerce_email", emails))
 		if emails:
-			for row in frappe.get_all(
-				"Customer",
-				filters={"woocommerce_email": ("in", list(emails)), "disabled": 0},
-				fields=["name", "woocommerce_email"],
-				order_by="creation asc",
-			):
-				self.by_email.setdefault(row.woocommerce_email, row.name)
 			for row in _linked_contacts(emails):
 				self.contacts.setdefault((row.link_name, row.email_id), row.name)
 		keys = {a.key for d in drafts for a in (d.billing_address, d.shipping_address) if a}
@@ -77,19 +66,15 @@ class CustomerResolver:
 		"""By e-mail first, then by the store's customer id (a buyer who changed e-mail), else new."""
 		if draft.shared_customer:
 			return draft.shared_customer
-		if draft.email not in self.by_email:
-			found = frappe.db.get_value("Customer", {"woocommerce_email": draft.email})
-			if found:
-				self.by_email[draft.email] = found
-		if draft.email in self.by_email:
-			return self.by_email[draft.email]
 		account = self.account_key(draft)
-		if account and account not in self.by_account:
-			found = frappe.db.get_value("Customer", {"woocommerce_customer_key": account})
-			if found:
-				self.by_account[account] = found
-		if account in self.by_account:
-			return self.by_account[account]
+		for cache, field, value in (
+			(self.by_email, "woocommerce_email", draft.email),
+			(self.by_account, "woocommerce_customer_key", account),
+		):
+			if value and value not in cache:
+				cache.update(_customers_by(field, {value}))
+			if value in cache:
+				return cache[value]
 		customer = frappe.get_doc(
 			{
 				"doctype": "Customer",
@@ -170,6 +155,20 @@ class CustomerResolver:
 				)
 			self.countries[code] = name
 		return self.countries[code]
+
+
+def _customers_by(field: str, values: set[str]) -> dict[str, str]:
+	"""Enabled Customers by a WooCommerce key field, the oldest first when several share one."""
+	found: dict[str, str] = {}
+	if values:
+		for row in frappe.get_all(
+			"Customer",
+			filters={field: ("in", list(values)), "disabled": 0},
+			fields=["name", field],
+			order_by="creation asc",
+		):
+			found.setdefault(row[field], row.name)
+	return found
 
 
 def _linked_contacts(emails: Iterable[str], customer: str | None = None) -> list[frappe._dict]:
