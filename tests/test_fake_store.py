@@ -182,3 +182,11 @@ def test_requests_and_connections_are_counted(fake_store):
 			)
 	assert fake_store.request_count("GET", "/wp-json/wc/v3/orders") == 3
 	assert fake_store.connections_opened == 1
+
+
+def test_unregistered_status_is_refused_like_the_real_store(fake_store):
+	client = api(fake_store)
+	refused = client.get("orders", params={"status": "partial-shipped"})
+	assert refused.status_code == 400 and refused.json()["code"] == "rest_invalid_param"
+	fake_store.register_order_status("partial-shipped")
+	assert client.get("orders", params={"status": "partial-shipped"}).json() == []

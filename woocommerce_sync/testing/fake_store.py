@@ -25,6 +25,17 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# Registered by WooCommerce itself; a plugin adds its own with register_order_status.
+CORE_STATUSES = (
+	"pending",
+	"processing",
+	"on-hold",
+	"completed",
+	"cancelled",
+	"refunded",
+	"failed",
+	"checkout-draft",
+)
 API = "/wp-json/wc/v3/"
 CENT = Decimal("0.01")
 
@@ -78,6 +89,7 @@ class FakeWooCommerceStore:
 		self.refunds: dict[int, list[dict]] = {}
 		self.taxes: dict[int, dict] = {}
 		self.prices_include_tax = False
+		self.order_statuses = list(CORE_STATUSES)
 		self.system_status = load_fixture("system_status")["body"]
 		self.requests: list[dict] = []
 		self.connections_opened = 0
@@ -197,6 +209,12 @@ class FakeWooCommerceStore:
 		with self.lock:
 			return next(self._ids)
 
+	def register_order_status(self, status: str) -> None:
+		"""What a plugin adding a status (partial-shipped, ...) does; unknown ones are a 400 in lists."""
+		with self.lock:
+			if status not in self.order_statuses:
+				self.order_statuses.append(status)
+
 	def set_time(self, moment: datetime) -> None:
 		self.clock = lambda: moment
 
@@ -240,6 +258,7 @@ class FakeWooCommerceStore:
 	) -> list[dict]:
 		"""Orders computed the way WooCommerce computes them, with distinct modified times."""
 		start = start or datetime(2026, 1, 1, tzinfo=timezone.utc)
+		self.register_order_status(status)
 		made = []
 		for index in range(n):
 			moment = start + timedelta(seconds=index)
@@ -746,6 +765,15 @@ def _filter_orders(store: FakeWooCommerceStore, query: dict) -> list[dict]:
 	suffix = "_gmt" if gmt else ""
 	orders = list(store.orders.values())
 	statuses = {s for s in (query.get("status") or "any").split(",") if s}
+	known = ["any", "trash", *store.order_statuses]
+	unknown = sorted(statuses - set(known))
+	if unknown:
+		raise ApiError(
+			400,
+			"rest_invalid_param",
+			"Invalid parameter(s): status",
+			{"params": {"status": f"status[0] is not one of {', '.join(known)}."}},
+		)
 	if "any" not in statuses:
 		orders = [o for o in orders if o["status"] in statuses]
 	if query.get("include"):

@@ -183,6 +183,17 @@ class TestIncrementalSync(ImportTestCase):
 		self.settings.reload()
 		self.assertFalse(self.settings.retry_order_ids)
 
+	def test_a_status_the_store_does_not_know_fails_the_run_visibly(self):
+		self.settings.db_set("statuses_to_import", "processing\npartial-shipped")
+		frappe.db.commit()
+		run = sync_store(self.store, "Scheduler")
+		log = frappe.get_doc("WooCommerce Sync Log", run.name)
+		self.assertEqual(log.status, "Failed")
+		self.assertIn(f"WooCommerce store {self.store}", log.notes)
+		self.assertIn("status", log.notes)
+		self.fake.register_order_status("partial-shipped")
+		self.assertEqual(sync_store(self.store, "Scheduler").counts["failed"], 0)
+
 	def test_resume_after_a_killed_worker(self):
 		class Killed(BaseException):
 			pass
