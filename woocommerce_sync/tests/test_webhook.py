@@ -1,0 +1,91 @@
+"""The webhook endpoint on a real site: recorded deliveries, signatures, unknown stores, the job."""
+
+import json
+from unittest.mock import patch
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from werkzeug.test import EnvironBuilder
+
+from woocommerce_sync import webhook
+from woocommerce_sync.core.webhook import signature
+from woocommerce_sync.sync_sales_orders import sync_store
+from woocommerce_sync.testing.fake_store import FIXTURES, FakeWooCommerceStore
+from woocommerce_sync.tests.utils import get_company, make_settings
+
+
+def recorded(number: int) -> tuple[dict, bytes]:
+	delivery = json.loads((FIXTURES / f"webhook_delivery_{number}.json").read_text())
+	headers = {k: v for k, v in delivery["headers"].items() if k not in ("Host", "Content-Length")}
+	return headers, delivery["body"].encode()
+
+
+class TestWebhookEndpoint(FrappeTestCase):
+	def setUp(self):
+		self.fake = FakeWooCommerceStore().start()
+		self.addCleanup(self.fake.stop)
+		company = get_company()
+		self.settings = make_settings(
+			self.fake,
+			webhook_secret="s3cret",
+			shipping_account=company.income_account,
+			cost_center=company.cost_center,
+		)
+		for rate_id in (1, 2):
+			self.settings.append("tax_accounts", {"tax_rate_id": rate_id, "account": company.tax_account})
+		self.settings.insert()
+		frappe.db.commit()
+
+	def post(self, headers: dict, body: bytes, store: str | None = None) -> tuple[int, dict, list]:
+		builder = EnvironBuilder(
+			method="POST", query_string={"store": store or self.settings.name}, data=body, headers=headers
+		)
+		frappe.local.request = builder.get_request()
+		frappe.local.response = frappe._dict()
+		with patch("frappe.enqueue") as enqueue:
+			result = webhook.receive()
+		status = frappe.local.response.get("http_status_code") or 200
+		return status, result, enqueue.call_args_list
+
+	def test_a_signed_delivery_is_queued_and_makes_the_sales_order(self):
+		self.fake.add_order({**json.loads(recorded(1)[1]), "date_modified_gmt": "2026-11-23T04:27:22"})
+		status, result, calls = self.post(*recorded(1))
+		self.assertEqual((status, result), (200, {"ok": True}))
+		self.assertEqual(len(calls), 1)
+		job = calls[0].kwargs
+		self.assertEqual(job["job_id"], f"woocommerce-webhook::{self.settings.name}::21")
+		self.assertTrue(job["deduplicate"])
+		sync_store(job["store"], job["trigger"], filters=job["filters"])
+		orders = frappe.get_all(
+			"Sales Order", filters={"woocommerce_server": self.settings.name}, pluck="woocommerce_id"
+		)
+		self.assertEqual(orders, ["21"])
+		status, _, calls = self.post(*recorded(3))  # order.updated of the same order, same second
+		sync_store(calls[0].kwargs["store"], "Webhook", filters=calls[0].kwargs["filters"])
+		self.assertEqual(
+			frappe.db.count("Sales Order", {"woocommerce_server": self.settings.name, "docstatus": ("<", 2)}),
+			1,
+		)
+
+	def test_ping_gets_200_and_queues_nothing(self):
+		status, result, calls = self.post(*recorded(2))
+		self.assertEqual((status, result, calls), (200, {"ok": True}, []))
+
+	def test_unsigned_tampered_and_wrong_store_get_401_and_change_nothing(self):
+		headers, body = recorded(1)
+		unsigned = {k: v for k, v in headers.items() if k != "X-WC-Webhook-Signature"}
+		cases = [
+			(unsigned, body, None),
+			(headers, body.replace(b'"21.65"', b'"0.01"'), None),
+			(headers, body, "no-such-store"),
+			({**headers, "X-WC-Webhook-Signature": signature("other", body)}, body, None),
+		]
+		for case_headers, case_body, store in cases:
+			status, result, calls = self.post(case_headers, case_body, store)
+			self.assertEqual((status, result, calls), (401, {"ok": False}, []))
+
+	def test_signed_garbage_is_a_400_not_a_500(self):
+		body = b"not json at all"
+		headers = {"X-WC-Webhook-Topic": "order.created", "X-WC-Webhook-Signature": signature("s3cret", body)}
+		status, result, calls = self.post(headers, body)
+		self.assertEqual((status, result, calls), (400, {"ok": False}, []))
