@@ -39,6 +39,7 @@ from woocommerce_sync.customers import CustomerResolver
 from woocommerce_sync.items import ItemResolver
 from woocommerce_sync.order_link import live_key
 from woocommerce_sync.sync_log import SyncRun
+from woocommerce_sync.webhook_registration import webhook_problems
 
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 GUEST_MODES = {"One Customer per Guest E-mail": "per_email", "One Shared Guest Customer": "shared"}
@@ -148,6 +149,14 @@ def sync_store(
 				if notify_user:
 					frappe.publish_realtime(
 						"woocommerce_import_progress", {"store": store, "done": done}, user=notify_user
+					)
+			if trigger == "Scheduler" and settings.webhooks_registered:
+				problems = webhook_problems(client, store)
+				if problems:
+					run.note(
+						_(
+							"Webhooks: {0}. Orders still arrive hourly; press Register Webhooks to repair them."
+						).format("; ".join(problems))
 					)
 	except WooCommerceError as exc:
 		frappe.db.rollback()

@@ -8,10 +8,11 @@ from frappe.tests.utils import FrappeTestCase
 from werkzeug.test import EnvironBuilder
 
 from woocommerce_sync import webhook
-from woocommerce_sync.core.webhook import signature
+from woocommerce_sync.core.webhook import ORDER_TOPICS, signature
 from woocommerce_sync.sync_sales_orders import sync_store
 from woocommerce_sync.testing.fake_store import FIXTURES, FakeWooCommerceStore
 from woocommerce_sync.tests.utils import get_company, make_settings
+from woocommerce_sync.webhook_registration import delivery_url, register_webhooks, remove_webhooks
 
 
 def recorded(number: int) -> tuple[dict, bytes]:
@@ -89,3 +90,53 @@ class TestWebhookEndpoint(FrappeTestCase):
 		headers = {"X-WC-Webhook-Topic": "order.created", "X-WC-Webhook-Signature": signature("s3cret", body)}
 		status, result, calls = self.post(headers, body)
 		self.assertEqual((status, result, calls), (400, {"ok": False}, []))
+
+
+class TestWebhookRegistration(FrappeTestCase):
+	def setUp(self):
+		self.fake = FakeWooCommerceStore().start()
+		self.addCleanup(self.fake.stop)
+		self.settings = make_settings(self.fake).insert()
+		self.fake.webhooks[900] = {
+			"id": 900,
+			"name": "Another tool",
+			"status": "active",
+			"topic": "order.created",
+			"delivery_url": "https://elsewhere.example.com/hook",
+		}
+
+	def ours(self) -> list[dict]:
+		url = delivery_url(self.settings.name)
+		return [h for h in self.fake.webhooks.values() if h["delivery_url"] == url]
+
+	def test_register_creates_repairs_and_remove_deletes_only_ours(self):
+		result = register_webhooks(self.settings.name)
+		self.assertTrue(result["ok"], result["message"])
+		hooks = self.ours()
+		self.assertEqual(sorted(h["topic"] for h in hooks), sorted(ORDER_TOPICS))
+		secret = self.settings.get_password("webhook_secret")
+		self.assertTrue(all(h["secret"] == secret and h["status"] == "active" for h in hooks))
+		hooks[0]["status"] = "disabled"  # WooCommerce disables a webhook after repeated failures
+		result = register_webhooks(self.settings.name)
+		self.assertIn("re-enabled (was disabled)", result["message"])
+		self.assertEqual(len(self.ours()), 4)
+		self.assertTrue(all(h["status"] == "active" for h in self.ours()))
+		result = remove_webhooks(self.settings.name)
+		self.assertTrue(result["ok"])
+		self.assertEqual(self.ours(), [])
+		self.assertIn(900, self.fake.webhooks, "another tool's webhook is left alone")
+
+	def test_bad_keys_are_explained(self):
+		self.settings.consumer_secret = "cs_" + "0" * 40
+		self.settings.save()
+		result = register_webhooks(self.settings.name)
+		self.assertFalse(result["ok"])
+		self.assertIn("refused the consumer key/secret", result["message"])
+
+	def test_the_hourly_sync_notices_a_disabled_webhook(self):
+		register_webhooks(self.settings.name)
+		self.ours()[1]["status"] = "disabled"
+		run = sync_store(self.settings.name, "Scheduler")
+		notes = frappe.db.get_value("WooCommerce Sync Log", run.name, "notes")
+		self.assertIn("webhook is disabled", notes)
+		self.assertIn("Register Webhooks", notes)

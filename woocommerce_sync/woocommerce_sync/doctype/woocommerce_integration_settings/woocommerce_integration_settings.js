@@ -37,6 +37,27 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 		if (frm.is_new()) return;
 		frm.add_custom_button(__("Test Connection"), () => frm.trigger("test_connection"));
 		frm.add_custom_button(__("Import Orders"), () => frm.trigger("import_orders"));
+		for (const [label, method] of [
+			[__("Register Webhooks"), "register_webhooks"],
+			[__("Remove Webhooks"), "remove_webhooks"],
+		]) {
+			frm.add_custom_button(
+				label,
+				async () => {
+					const { message: result } = await frappe.call({
+						method: `woocommerce_sync.webhook_registration.${method}`,
+						args: { store: frm.doc.name },
+						freeze: true,
+					});
+					frappe.msgprint({
+						title: label,
+						indicator: result.ok ? "green" : "red",
+						message: result.message,
+					});
+				},
+				__("Webhooks")
+			);
+		}
 		frm.add_custom_button(
 			__("Request Log"),
 			() => frappe.set_route("List", "WooCommerce Request Log", { store: frm.doc.name }),
