@@ -189,7 +189,7 @@ def _linked_contacts(emails: Iterable[str], customer: str | None = None) -> list
 
 
 def _default(field: str, doctype: str) -> str:
-	"""Selling Settings' default, else the tree's root, so a customer can always be made."""
+	"""Selling Settings' default, else the tree's root (lowest lft), so a customer can always be made."""
 	return frappe.db.get_single_value("Selling Settings", field) or frappe.db.get_value(
-		doctype, {"is_group": 1, f"parent_{frappe.scrub(doctype)}": ("in", ("", None))}
+		doctype, {"is_group": 1}, order_by="lft asc"
 	)

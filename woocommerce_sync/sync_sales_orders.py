@@ -240,13 +240,16 @@ def _retry_ids(settings) -> list[int]:
 
 def _advance_cursor(settings, newest: datetime, failed_ids: set[int]) -> None:
 	"""Move last_sync past the handled page; failed orders are kept to be fetched by id next time."""
-	retry = set(_retry_ids(settings)) | failed_ids
+	_save_retry_ids(
+		settings,
+		set(_retry_ids(settings)) | failed_ids,
+		last_sync=newest.astimezone(timezone.utc).replace(tzinfo=None),
+	)
+
+
+def _save_retry_ids(settings, ids: set[int], **values) -> None:
 	settings.db_set(
-		{
-			"last_sync": newest.astimezone(timezone.utc).replace(tzinfo=None),
-			"retry_order_ids": "\n".join(str(i) for i in sorted(retry)) or None,
-		},
-		update_modified=False,
+		{"retry_order_ids": "\n".join(map(str, sorted(ids))) or None, **values}, update_modified=False
 	)
 
 
@@ -293,6 +296,7 @@ class OrderImporter:
 					frappe.db.commit()
 				self.run.count(outcome)
 				self.succeeded_ids.add(woocommerce_id)
+				self.failed_ids.discard(woocommerce_id)
 			except Exception as exc:
 				self._rollback()
 				self._failed(woocommerce_id, self._reason(woocommerce_id, exc))
@@ -541,10 +545,7 @@ class OrderImporter:
 		pending = set(_retry_ids(self.settings))
 		left = pending - set(ids)
 		if left != pending:
-			self.settings.db_set(
-				"retry_order_ids", "\n".join(map(str, sorted(left))) or None, update_modified=False
-			)
-			self.settings.retry_order_ids = "\n".join(map(str, sorted(left))) or None
+			_save_retry_ids(self.settings, left)
 			frappe.db.commit()
 
 
