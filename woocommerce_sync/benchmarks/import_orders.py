@@ -15,7 +15,7 @@ import frappe
 
 from woocommerce_sync.sync_sales_orders import sync_store
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
-from woocommerce_sync.tests.utils import get_company, make_settings
+from woocommerce_sync.tests.utils import make_importing_settings
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
 
@@ -25,7 +25,12 @@ def run(orders: int = 1000, trace_memory: bool = True) -> dict:
 		fake.generate_orders(
 			orders, lines=3, with_tax=True, with_shipping=True, with_coupon=True, start=START
 		)
-		settings = _settings(fake)
+		settings = make_importing_settings(
+			fake,
+			store_name=f"benchmark-{frappe.generate_hash(length=6)}",
+			last_sync=datetime(2026, 11, 23, 7, 0),
+			sync_overlap_minutes=0,
+		)
 		fake.reset_counters()
 		rss_before = _rss_mb()
 		if trace_memory:
@@ -52,23 +57,6 @@ def run(orders: int = 1000, trace_memory: bool = True) -> dict:
 	for key, value in figures.items():
 		print(f"{key:<24}{value}")
 	return figures
-
-
-def _settings(fake: FakeWooCommerceStore):
-	company = get_company()
-	settings = make_settings(
-		fake,
-		store_name=f"benchmark-{frappe.generate_hash(length=6)}",
-		shipping_account=company.income_account,
-		cost_center=company.cost_center,
-		last_sync=datetime(2026, 11, 23, 7, 0),
-		sync_overlap_minutes=0,
-	)
-	for rate_id in (1, 2):
-		settings.append("tax_accounts", {"tax_rate_id": rate_id, "account": company.tax_account})
-	settings.insert()
-	frappe.db.commit()
-	return settings
 
 
 def _rss_mb() -> float:

@@ -20,7 +20,7 @@ from woocommerce_sync.sync_sales_orders import (
 	sync_store,
 )
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
-from woocommerce_sync.tests.utils import get_company, make_settings
+from woocommerce_sync.tests.utils import get_company, make_importing_settings
 
 ORDERS = "/wp-json/wc/v3/orders"
 LATER = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)  # after the recorded orders, same fiscal year
@@ -38,18 +38,7 @@ class ImportTestCase(FrappeTestCase):
 	def setUp(self):
 		self.fake = FakeWooCommerceStore().start()
 		self.addCleanup(self.fake.stop)
-		company = get_company()
-		self.settings = make_settings(
-			self.fake,
-			default_tax_account=None,
-			shipping_account=company.income_account,
-			fee_account=company.income_account,
-			cost_center=company.cost_center,
-		)
-		for rate_id in (1, 2):
-			self.settings.append("tax_accounts", {"tax_rate_id": rate_id, "account": company.tax_account})
-		self.settings.insert()
-		frappe.db.commit()
+		self.settings = make_importing_settings(self.fake)
 		self.store = self.settings.name
 
 	def tax_rows_total(self, so_name: str) -> Decimal:
@@ -121,13 +110,7 @@ class TestImportRecordedOrders(ImportTestCase):
 		so = frappe.get_doc("Sales Order", sales_orders(self.store)[0].name)
 		self.assertEqual(so.customer_address and bool(so.shipping_address_name), True)
 		before = frappe.db.count("Address", {"woocommerce_address_key": ("is", "set")})
-		other = make_settings(
-			self.fake, **{k: self.settings.get(k) for k in ("shipping_account", "fee_account")}
-		)
-		for row in self.settings.tax_accounts:
-			other.append("tax_accounts", {"tax_rate_id": row.tax_rate_id, "account": row.account})
-		other.insert()
-		frappe.db.commit()
+		other = make_importing_settings(self.fake)
 		sync_store(other.name, "Manual", ImportFilters(ids=[16]))
 		self.assertEqual(frappe.db.count("Address", {"woocommerce_address_key": ("is", "set")}), before)
 

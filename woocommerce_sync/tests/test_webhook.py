@@ -11,7 +11,7 @@ from woocommerce_sync import webhook
 from woocommerce_sync.core.webhook import ORDER_TOPICS, signature
 from woocommerce_sync.sync_sales_orders import sync_store
 from woocommerce_sync.testing.fake_store import FIXTURES, FakeWooCommerceStore
-from woocommerce_sync.tests.utils import get_company, make_settings
+from woocommerce_sync.tests.utils import make_importing_settings, make_settings
 from woocommerce_sync.webhook_registration import delivery_url, register_webhooks, remove_webhooks
 
 
@@ -25,17 +25,7 @@ class TestWebhookEndpoint(FrappeTestCase):
 	def setUp(self):
 		self.fake = FakeWooCommerceStore().start()
 		self.addCleanup(self.fake.stop)
-		company = get_company()
-		self.settings = make_settings(
-			self.fake,
-			webhook_secret="s3cret",
-			shipping_account=company.income_account,
-			cost_center=company.cost_center,
-		)
-		for rate_id in (1, 2):
-			self.settings.append("tax_accounts", {"tax_rate_id": rate_id, "account": company.tax_account})
-		self.settings.insert()
-		frappe.db.commit()
+		self.settings = make_importing_settings(self.fake, webhook_secret="s3cret")
 
 	def post(self, headers: dict, body: bytes, store: str | None = None) -> tuple[int, dict, list]:
 		builder = EnvironBuilder(

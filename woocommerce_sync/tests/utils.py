@@ -57,6 +57,24 @@ def make_settings(store: FakeWooCommerceStore | None = None, **overrides) -> "fr
 	return frappe.get_doc(values)
 
 
+def make_importing_settings(store: FakeWooCommerceStore, **overrides) -> "frappe.model.document.Document":
+	"""Settings that can import the fake store's orders: its tax rates 1 and 2, shipping and fees
+	mapped to the company's ledgers. Inserted and committed, because sync_store commits."""
+	company = get_company()
+	values = {
+		"shipping_account": company.income_account,
+		"fee_account": company.income_account,
+		"cost_center": company.cost_center,
+		**overrides,
+	}
+	settings = make_settings(store, **values)
+	for rate_id in (1, 2):
+		settings.append("tax_accounts", {"tax_rate_id": rate_id, "account": company.tax_account})
+	settings.insert()
+	frappe.db.commit()
+	return settings
+
+
 def _first(doctype: str, filters: dict) -> str | None:
 	names = frappe.get_all(doctype, filters=filters, pluck="name", order_by="creation asc", limit=1)
 	return names[0] if names else None
