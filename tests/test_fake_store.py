@@ -91,6 +91,19 @@ def test_status_filter_and_page_past_the_end(fake_store):
 	assert past.json() == [] and past.headers["X-WP-Total"] == "3"
 
 
+def test_trash_is_left_out_of_any_and_delete_with_force_is_a_404(fake_store):
+	client = api(fake_store)
+	trashed = client.delete("orders/17").json()
+	assert trashed["status"] == "trash"
+	assert 17 not in [o["id"] for o in client.get("orders", params={"include": "16,17"}).json()]
+	assert [o["id"] for o in client.get("orders", params={"status": "trash"}).json()] == [17]
+	assert client.get("orders/17").json()["status"] == "trash"
+	client.delete("orders/17", params={"force": "true"})
+	missing = client.get("orders/17")
+	assert missing.status_code == 404
+	assert missing.json()["code"] == "woocommerce_rest_shop_order_invalid_id"
+
+
 def test_update_bumps_modified_and_merges(fake_store):
 	from datetime import datetime, timezone
 

@@ -462,7 +462,7 @@ def test_statuses_are_data():
 	assert not should_import("pending", settings)
 	assert not should_import("some-plugin-status", settings)
 	assert not should_import(None, settings)
-	assert CANCELLING_STATUSES == {"cancelled", "failed", "refunded"}
+	assert CANCELLING_STATUSES == {"cancelled", "failed", "refunded", "trash"}
 	assert (
 		map_order({**sample_order("order_get_guest.json"), "status": "wc-Custom"}, config()).status
 		== "custom"

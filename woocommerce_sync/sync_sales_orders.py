@@ -19,13 +19,17 @@ from frappe import _
 from frappe.utils import cint, convert_utc_to_system_timezone, get_datetime, getdate
 
 from woocommerce_sync.connection import SETTINGS, explain, get_client
-from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
+from woocommerce_sync.core.client import (
+	MAX_PER_PAGE,
+	WooCommerceClient,
+	WooCommerceError,
+	WooCommerceNotFound,
+)
 from woocommerce_sync.core.order_feed import (
 	OrderPage,
 	format_gmt,
 	iter_modified_orders,
 	modified_params,
-	parse_gmt,
 )
 from woocommerce_sync.core.order_mapping import (
 	CANCELLING_STATUSES,
@@ -42,6 +46,7 @@ from woocommerce_sync.sync_log import SyncRun
 from woocommerce_sync.webhook_registration import webhook_problems
 
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+DELETED_STATUS = "deleted"  # shown as the WooCommerce Status of an order deleted in the store
 GUEST_MODES = {"One Customer per Guest E-mail": "per_email", "One Shared Guest Customer": "shared"}
 
 
@@ -140,16 +145,19 @@ def sync_store(
 		with get_client(settings) as client:
 			for page in _pages(client, settings, filters):
 				importer.import_page(page.orders)
-				done += len(page.orders)
-				if filters.incremental and not dry_run:
+				importer.cancel_gone(page.gone)
+				done += len(page.orders) + len(page.gone)
+				if filters.incremental and page.newest_modified and not dry_run:
 					_advance_cursor(settings, page.newest_modified, importer.failed_ids)
 				frappe.db.commit()
 				if on_progress:
-					on_progress(len(page.orders))
+					on_progress(len(page.orders) + len(page.gone))
 				if notify_user:
 					frappe.publish_realtime(
 						"woocommerce_import_progress", {"store": store, "done": done}, user=notify_user
 					)
+			if filters.ids and importer.failed_ids and not dry_run:
+				_save_retry_ids(settings, set(_retry_ids(settings)) | importer.failed_ids)
 			if trigger == "Scheduler" and settings.webhooks_registered:
 				problems = webhook_problems(client, store)
 				if problems:
@@ -224,14 +232,27 @@ def _pages(client: WooCommerceClient, settings, filters: ImportFilters) -> Itera
 		yield from iter_modified_orders(client, _since(settings), _statuses(settings, filters))
 	else:
 		for orders in client.iter_pages("orders", _list_params(settings, filters)):
-			yield OrderPage(orders, max(parse_gmt(o["date_modified_gmt"]) for o in orders))
+			yield OrderPage(orders, None)
 
 
 def _pages_by_id(client: WooCommerceClient, ids: list[int]) -> Iterator[OrderPage]:
-	for start in range(0, len(ids), 100):
-		orders = client.get_by_ids("orders", ids[start : start + 100])
-		if orders:
-			yield OrderPage(orders, max(parse_gmt(o["date_modified_gmt"]) for o in orders))
+	"""Orders by id, 100 a request. `include=` lists leave trashed orders out, so an id missing
+	from the answer is asked for alone: a trashed order comes back with status "trash", a deleted
+	one is a 404 and goes to `gone`."""
+	for start in range(0, len(ids), MAX_PER_PAGE):
+		chunk = ids[start : start + MAX_PER_PAGE]
+		orders = client.get_by_ids("orders", chunk)
+		found = {order["id"] for order in orders}
+		gone = []
+		for order_id in dict.fromkeys(chunk):
+			if order_id in found:
+				continue
+			try:
+				orders.append(client.get(f"orders/{order_id}"))
+			except WooCommerceNotFound:
+				gone.append(order_id)
+		if orders or gone:
+			yield OrderPage(orders, None, gone)
 
 
 def _retry_ids(settings) -> list[int]:
@@ -303,6 +324,22 @@ class OrderImporter:
 		if not self.dry_run:
 			self._forget_retries(self.succeeded_ids)
 
+	def cancel_gone(self, ids: list[int]) -> None:
+		"""Orders deleted for good in the store: their Sales Orders are cancelled like cancelled orders."""
+		existing = self._existing_orders(ids)
+		for woocommerce_id in ids:
+			current = existing.get(str(woocommerce_id))
+			if current is None or self.dry_run:
+				self.run.count("updated" if current else "skipped")
+				continue
+			try:
+				outcome = self.cancel(woocommerce_id, DELETED_STATUS, None, current)
+				frappe.db.commit()
+				self.run.count(outcome)
+			except Exception as exc:
+				self._rollback()
+				self._failed(woocommerce_id, self._reason(woocommerce_id, exc))
+
 	def import_order(self, draft: SalesOrderDraft, current: frappe._dict | None) -> str:
 		"""created / updated / skipped; raises for a person to look at."""
 		status = draft.status
@@ -328,7 +365,7 @@ class OrderImporter:
 		if self.dry_run:
 			return "updated"
 		if status in CANCELLING_STATUSES:
-			return self.cancel(draft, current)
+			return self.cancel(draft.woocommerce_id, status, _naive(draft.date_modified_gmt), current)
 		if current.docstatus == 0:
 			self.update_draft(draft, current.name)
 		else:
@@ -378,22 +415,23 @@ class OrderImporter:
 				sales_order=name,
 			)
 
-	def cancel(self, draft: SalesOrderDraft, current: frappe._dict) -> str:
+	def cancel(
+		self, woocommerce_id: int, status: str, modified: datetime | None, current: frappe._dict
+	) -> str:
+		"""The order is cancelled, failed, refunded, trashed or deleted in the store."""
 		so = frappe.get_doc("Sales Order", current.name)
-		so.db_set(
-			{"woocommerce_status": draft.status, "woocommerce_modified": _naive(draft.date_modified_gmt)}
-		)
+		so.db_set({"woocommerce_status": status, "woocommerce_modified": modified or so.woocommerce_modified})
 		if so.docstatus == 1 and not _has_submitted_downstream(so.name):
 			so.cancel()
 			return "updated"
 		self.run.fail(
-			draft.woocommerce_id,
+			woocommerce_id,
 			_(
 				"Needs attention: WooCommerce order {0} is {1}, but Sales Order {2} cannot be cancelled "
 				"automatically ({3}). Cancel it and its documents by hand if the sale is really off."
 			).format(
-				draft.woocommerce_id,
-				draft.status,
+				woocommerce_id,
+				status,
 				so.name,
 				_("it is a draft")
 				if so.docstatus == 0

@@ -9,7 +9,7 @@ the orders already handled at that boundary second; that also costs exactly ceil
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from woocommerce_sync.core.client import MAX_PER_PAGE, WooCommerceClient
@@ -22,7 +22,10 @@ BOUNDARY = timedelta(seconds=1)
 @dataclass
 class OrderPage:
 	orders: list[dict]
-	newest_modified: datetime  # safe to store as the cursor once this page is handled
+	# Safe to store as the cursor once this page is handled; None for orders fetched by id,
+	# which say nothing about the orders between the cursor and them.
+	newest_modified: datetime | None
+	gone: list[int] = field(default_factory=list)  # asked for by id, deleted in the store
 
 
 def parse_gmt(value: str) -> datetime:

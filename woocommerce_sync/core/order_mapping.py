@@ -35,7 +35,7 @@ from woocommerce_sync.core.money import (
 	unit,
 )
 
-CANCELLING_STATUSES = frozenset({"cancelled", "failed", "refunded"})
+CANCELLING_STATUSES = frozenset({"cancelled", "failed", "refunded", "trash"})
 DEFAULT_STATUSES_TO_IMPORT = ("processing", "on-hold", "completed")
 GUEST_MODES = ("per_email", "shared")
 

@@ -685,7 +685,7 @@ def _orders(store: FakeWooCommerceStore, method: str, rest: list[str], query: di
 			if method in ("PUT", "POST", "PATCH"):
 				return 200, _order_update(store, order_id, body), {}
 			if method == "DELETE":
-				return 200, _order_delete(store, order_id), {}
+				return 200, _order_delete(store, order_id, force=query.get("force") in ("1", "true")), {}
 		if rest[1:] == ["refunds"]:
 			_order(store, order_id)
 			if method == "GET":
@@ -732,8 +732,13 @@ def _merge_lines(order: dict, lines: list[dict]) -> None:
 			order["line_items"].append({"id": max(by_id, default=0) + len(order["line_items"]) + 1, **line})
 
 
-def _order_delete(store: FakeWooCommerceStore, order_id: int) -> dict:
+def _order_delete(store: FakeWooCommerceStore, order_id: int, force: bool = True) -> dict:
+	"""Without force an order goes to the trash (status "trash"), as WooCommerce does."""
 	order = _order(store, order_id)
+	if not force:
+		order["status"] = "trash"
+		store._stamp(order)
+		return copy.deepcopy(order)
 	del store.orders[order_id]
 	return copy.deepcopy(order)
 
@@ -774,8 +779,9 @@ def _filter_orders(store: FakeWooCommerceStore, query: dict) -> list[dict]:
 			"Invalid parameter(s): status",
 			{"params": {"status": f"status[0] is not one of {', '.join(known)}."}},
 		)
-	if "any" not in statuses:
-		orders = [o for o in orders if o["status"] in statuses]
+	if "any" in statuses:  # as in WooCommerce, "any" is every registered status but not the trash
+		statuses |= set(store.order_statuses)
+	orders = [o for o in orders if o["status"] in statuses]
 	if query.get("include"):
 		wanted = _ids(query["include"])
 		orders = [o for o in orders if o["id"] in wanted]
