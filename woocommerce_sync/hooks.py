@@ -14,9 +14,11 @@ after_migrate = "woocommerce_sync.install.after_migrate"
 default_log_clearing_doctypes = {
 	"WooCommerce Request Log": 30,
 	"WooCommerce Sync Log": 90,
+	"WooCommerce Webhook Delivery": 30,
 }
 
 scheduler_events = {
+	"hourly": ["woocommerce_sync.webhook.requeue_stale_deliveries"],
 	"hourly_long": ["woocommerce_sync.sync_sales_orders.enqueue_all_stores"],
 }
 

@@ -13,6 +13,7 @@ class SyncRun:
 		self.counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
 		self.failures: list[dict] = []
 		self.notes: list[str] = []
+		self.error: str | None = None
 		self.log = frappe.get_doc(
 			{
 				"doctype": "WooCommerce Sync Log",
@@ -48,6 +49,7 @@ class SyncRun:
 
 	def finish(self, error: str | None = None) -> None:
 		"""Write counts and failures; `error` is a failure of the whole run (store down, bad keys)."""
+		self.error = error
 		if error:
 			self.notes.append(error)
 		status = "Failed" if error else ("Partial Failure" if self.counts["failed"] else "Success")

@@ -20,12 +20,14 @@ MAX_BODY_BYTES = 2 * 1024 * 1024  # an order with hundreds of lines is well unde
 
 
 class WebhookRejected(Exception):
-	"""The delivery is refused; `reason` is for the log, never shown to the caller."""
+	"""The delivery is refused; `reason` is for the log, never shown to the caller. `signed` says
+	the store really sent it, so it may be recorded without letting strangers write rows."""
 
-	def __init__(self, reason: str, status: int = 401):
+	def __init__(self, reason: str, status: int = 401, signed: bool = False):
 		super().__init__(reason)
 		self.reason = reason
 		self.status = status
+		self.signed = signed
 
 
 @dataclass
@@ -67,14 +69,16 @@ def parse_delivery(headers: Mapping[str, str], body: bytes, secret: str | None) 
 		raise WebhookRejected("missing or wrong X-WC-Webhook-Signature")
 	topic = (headers.get("x-wc-webhook-topic") or "").strip().lower()
 	if topic not in ORDER_TOPICS:
-		raise WebhookRejected(f"topic {topic or '(none)'} is not an order topic this app handles", status=400)
+		raise WebhookRejected(
+			f"topic {topic or '(none)'} is not an order topic this app handles", status=400, signed=True
+		)
 	try:
 		payload = json.loads(body)
 	except ValueError as exc:
-		raise WebhookRejected(f"signed body is not JSON ({exc})", status=400) from None
+		raise WebhookRejected(f"signed body is not JSON ({exc})", status=400, signed=True) from None
 	order_id = payload.get("id") if isinstance(payload, dict) else None
 	if not isinstance(order_id, int) or isinstance(order_id, bool) or order_id <= 0:
-		raise WebhookRejected("signed body has no order id", status=400)
+		raise WebhookRejected("signed body has no order id", status=400, signed=True)
 	return Delivery(
 		is_ping=False,
 		webhook_id=headers.get("x-wc-webhook-id"),

@@ -4,7 +4,6 @@ sync_store commits per order (that is its design), so these tests make their own
 (a fresh name) instead of relying on the test transaction's rollback.
 """
 
-import threading
 from datetime import datetime, timezone
 from decimal import Decimal
 from unittest.mock import patch
@@ -20,7 +19,7 @@ from woocommerce_sync.sync_sales_orders import (
 	sync_store,
 )
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
-from woocommerce_sync.tests.utils import get_company, make_importing_settings
+from woocommerce_sync.tests.utils import get_company, make_importing_settings, run_concurrently
 
 ORDERS = "/wp-json/wc/v3/orders"
 LATER = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)  # after the recorded orders, same fiscal year
@@ -261,28 +260,10 @@ class TestOrderLifecycle(ImportTestCase):
 class TestExactlyOnce(ImportTestCase):
 	def test_concurrent_imports_make_one_sales_order_each(self):
 		ids = [o["id"] for o in self.fake.generate_orders(10, start=LATER)]
-		site, sites_path = frappe.local.site, frappe.local.sites_path
-		barrier = threading.Barrier(2)
-		results, errors = [], []
-
-		def worker():
-			frappe.init(site=site, sites_path=sites_path)
-			frappe.connect()
-			frappe.set_user("Administrator")
-			try:
-				barrier.wait()
-				results.append(sync_store(self.store, "Manual", ImportFilters(ids=ids)).counts)
-			except Exception as exc:
-				errors.append(exc)
-			finally:
-				frappe.destroy()
-
 		self.fake.latency = 0.05
-		threads = [threading.Thread(target=worker) for _ in range(2)]
-		for thread in threads:
-			thread.start()
-		for thread in threads:
-			thread.join(timeout=300)
+		results, errors = run_concurrently(
+			*[lambda: sync_store(self.store, "Manual", ImportFilters(ids=ids)).counts] * 2
+		)
 		self.assertEqual(errors, [])
 		created = sorted(int(s.woocommerce_id) for s in sales_orders(self.store))
 		self.assertEqual(created, sorted(ids), "exactly one Sales Order per WooCommerce order")

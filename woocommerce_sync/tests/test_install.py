@@ -44,6 +44,7 @@ class TestInstall(FrappeTestCase):
 			"WooCommerce Integration Settings",
 			"WooCommerce Request Log",
 			"WooCommerce Sync Log",
+			"WooCommerce Webhook Delivery",
 		):
 			roles = {p.role for p in frappe.get_meta(doctype).permissions if p.read}
 			self.assertEqual(roles, {"System Manager", install.ROLE}, doctype)
@@ -63,6 +64,6 @@ class TestInstall(FrappeTestCase):
 		from frappe.core.doctype.log_settings.log_settings import _supports_log_clearing
 
 		hooks = frappe.get_hooks("default_log_clearing_doctypes")
-		for doctype in ("WooCommerce Request Log", "WooCommerce Sync Log"):
+		for doctype in ("WooCommerce Request Log", "WooCommerce Sync Log", "WooCommerce Webhook Delivery"):
 			self.assertIn(doctype, hooks)
 			self.assertTrue(_supports_log_clearing(doctype))

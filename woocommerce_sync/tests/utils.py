@@ -1,5 +1,8 @@
 """Shared set-up for the bench tier: a company's defaults, a store's settings, the fake store."""
 
+import threading
+from collections.abc import Callable
+
 import frappe
 
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
@@ -78,3 +81,30 @@ def make_importing_settings(store: FakeWooCommerceStore, **overrides) -> "frappe
 def _first(doctype: str, filters: dict) -> str | None:
 	names = frappe.get_all(doctype, filters=filters, pluck="name", order_by="creation asc", limit=1)
 	return names[0] if names else None
+
+
+def run_concurrently(*tasks: Callable[[], object]) -> tuple[list, list[Exception]]:
+	"""Run each task in its own thread with its own site connection, all released at once, as two
+	workers would; returns their results and the exceptions they raised."""
+	site, sites_path = frappe.local.site, frappe.local.sites_path
+	barrier = threading.Barrier(len(tasks))
+	results, errors = [], []
+
+	def worker(task):
+		frappe.init(site=site, sites_path=sites_path)
+		frappe.connect()
+		frappe.set_user("Administrator")
+		try:
+			barrier.wait()
+			results.append(task())
+		except Exception as exc:
+			errors.append(exc)
+		finally:
+			frappe.destroy()
+
+	threads = [threading.Thread(target=worker, args=(task,)) for task in tasks]
+	for thread in threads:
+		thread.start()
+	for thread in threads:
+		thread.join(timeout=300)
+	return results, errors

@@ -1,0 +1,101 @@
+"""The current site served the way production serves it, for tests and benchmarks that must cross
+the whole HTTP stack: gunicorn running frappe.app:application with the options of Frappe's
+production config, and RQ workers taking the site's background jobs."""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import frappe
+import requests
+
+READY_TIMEOUT = 60
+
+
+@contextlib.contextmanager
+def serve_site(workers: int = 2) -> Iterator[str]:
+	"""Gunicorn on a free loopback port; yields its base URL. Send `Host: <site>` (see site_headers)."""
+	port = _free_port()
+	command = [
+		str(_bin("gunicorn")),
+		"--bind",
+		f"127.0.0.1:{port}",
+		"--workers",
+		str(workers),
+		"--timeout",
+		"120",
+		"--graceful-timeout",
+		"30",
+		"--preload",
+		"frappe.app:application",
+	]
+	with _process(command) as process:
+		url = f"http://127.0.0.1:{port}"
+		_wait_until_ready(url, process)
+		yield url
+
+
+@contextlib.contextmanager
+def run_workers(count: int = 1, queues: str = "short,default") -> Iterator[None]:
+	"""`bench worker` processes for the given queues, stopped on exit."""
+	command = [sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "worker", "--queue", queues]
+	with contextlib.ExitStack() as stack:
+		for _ in range(count):
+			stack.enter_context(_process(command))
+		yield
+
+
+def site_headers() -> dict[str, str]:
+	"""Frappe picks the site from the Host header, as behind nginx."""
+	return {"Host": frappe.local.site}
+
+
+@contextlib.contextmanager
+def _process(command: list[str]) -> Iterator[subprocess.Popen]:
+	"""Output goes to a temporary file: a pipe nobody reads would stall a chatty worker."""
+	sites_path = os.path.abspath(frappe.local.sites_path)
+	with tempfile.TemporaryFile() as output:
+		process = subprocess.Popen(
+			command, cwd=sites_path, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+		)
+		process.output = output
+		try:
+			yield process
+		finally:
+			process.terminate()
+			try:
+				process.wait(timeout=30)
+			except subprocess.TimeoutExpired:
+				process.kill()
+				process.wait()
+
+
+def _wait_until_ready(url: str, process: subprocess.Popen) -> None:
+	deadline = time.monotonic() + READY_TIMEOUT
+	while time.monotonic() < deadline:
+		if process.poll() is not None:
+			process.output.seek(0)
+			tail = process.output.read().decode(errors="replace")[-2000:]
+			raise RuntimeError(f"gunicorn exited with {process.returncode}: {tail}")
+		with contextlib.suppress(requests.RequestException):
+			if requests.get(f"{url}/api/method/ping", headers=site_headers(), timeout=5).ok:
+				return
+		time.sleep(0.2)
+	raise RuntimeError(f"gunicorn did not answer on {url} within {READY_TIMEOUT} s")
+
+
+def _bin(name: str) -> Path:
+	"""A console script of the bench's own environment (the one running this code)."""
+	return Path(sys.executable).parent / name
+
+
+def _free_port() -> int:
+	with socket.socket() as sock:
+		sock.bind(("127.0.0.1", 0))
+		return sock.getsockname()[1]
