@@ -8,6 +8,8 @@ per order even when two runs race.
 """
 
 import json
+import random
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -46,6 +48,14 @@ from woocommerce_sync.sync_log import SyncRun
 from woocommerce_sync.webhook_registration import webhook_problems
 
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+# Raised when a concurrent run wrote the same rows first; the order is simply tried again.
+CONFLICTS = (
+	frappe.DuplicateEntryError,
+	frappe.UniqueValidationError,
+	frappe.QueryDeadlockError,
+	frappe.TimestampMismatchError,
+)
+CONFLICT_ATTEMPTS = 3
 DELETED_STATUS = "deleted"  # shown as the WooCommerce Status of an order deleted in the store
 GUEST_MODES = {"One Customer per Guest E-mail": "per_email", "One Shared Guest Customer": "shared"}
 
@@ -305,14 +315,7 @@ class OrderImporter:
 		frappe.db.commit()
 		for woocommerce_id, draft in drafts.items():
 			try:
-				try:
-					outcome = self.import_order(draft, existing.get(str(woocommerce_id)))
-				except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
-					# Another run made this order's Sales Order (or one of its Items) between our
-					# look-up and our insert: start the order again from what is now there.
-					self._rollback()
-					current = self._existing_orders([woocommerce_id]).get(str(woocommerce_id))
-					outcome = self.import_order(draft, current)
+				outcome = self._import_with_retries(draft, existing.get(str(woocommerce_id)))
 				if not self.dry_run:
 					frappe.db.commit()
 				self.run.count(outcome)
@@ -323,6 +326,24 @@ class OrderImporter:
 				self._failed(woocommerce_id, self._reason(woocommerce_id, exc))
 		if not self.dry_run:
 			self._forget_retries(self.succeeded_ids)
+
+	def _import_with_retries(self, draft: SalesOrderDraft, current: frappe._dict | None) -> str:
+		"""Another run (a webhook job beside the hourly sync) may write this order's Sales Order,
+		Customer or Item between our look-up and our write: start the order again from what is
+		now there, after a short random pause so the two runs stop colliding."""
+		for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+			if current is None:
+				# The page's look-up may be stale by now; creating a second Sales Order would only
+				# fail on ERPNext's purchase-order check or our unique key.
+				current = self._existing_orders([draft.woocommerce_id]).get(str(draft.woocommerce_id))
+			try:
+				return self.import_order(draft, current)
+			except CONFLICTS:
+				if attempt == CONFLICT_ATTEMPTS:
+					raise
+				self._rollback()
+				time.sleep(random.uniform(0.05, 0.25) * attempt)
+				current = None
 
 	def cancel_gone(self, ids: list[int]) -> None:
 		"""Orders deleted for good in the store: their Sales Orders are cancelled like cancelled orders."""
@@ -573,10 +594,11 @@ class OrderImporter:
 		text = frappe.utils.strip_html(str(message)) or type(exc).__name__
 		if isinstance(exc, WooCommerceError):
 			text = explain(exc)
-		elif isinstance(exc, frappe.UniqueValidationError | frappe.DuplicateEntryError):
+		elif isinstance(exc, CONFLICTS):
 			text = _(
-				"another import wrote the same {0} at the same moment; it is retried on the next sync"
-			).format(_(exc.args[0]) if exc.args else _("record"))
+				"other imports kept writing the same records at the same moment ({0}); it is retried on "
+				"the next sync"
+			).format(type(exc).__name__)
 		return _("WooCommerce store {0}, order {1}: {2}").format(self.store, woocommerce_id, text)
 
 	def _forget_retries(self, ids: Iterable[int]) -> None:

@@ -258,6 +258,32 @@ class TestOrderLifecycle(ImportTestCase):
 
 
 class TestExactlyOnce(ImportTestCase):
+	def test_an_order_that_hits_a_deadlock_or_a_stale_document_is_tried_again(self):
+		orders = self.fake.generate_orders(2, start=LATER)
+		real = OrderImporter.import_order
+		conflicts = [
+			frappe.QueryDeadlockError("1213 Deadlock found"),
+			frappe.TimestampMismatchError("modified"),
+		]
+
+		def collides_first(importer, draft, current):
+			if conflicts:
+				raise conflicts.pop(0)
+			return real(importer, draft, current)
+
+		with patch.object(OrderImporter, "import_order", collides_first):
+			run = sync_store(self.store, "Manual", ImportFilters(ids=[o["id"] for o in orders]))
+		self.assertEqual((run.counts["created"], run.counts["failed"]), (2, 0))
+
+	def test_an_order_that_keeps_colliding_fails_alone_and_is_retried(self):
+		order = self.fake.generate_orders(1, start=LATER)[0]
+		with patch.object(OrderImporter, "import_order", side_effect=frappe.QueryDeadlockError("1213")):
+			run = sync_store(self.store, "Manual", ImportFilters(ids=[order["id"]]))
+		self.assertEqual(run.counts["failed"], 1)
+		self.assertIn("QueryDeadlockError", run.failures[0]["reason"])
+		retry = frappe.db.get_value("WooCommerce Integration Settings", self.store, "retry_order_ids")
+		self.assertEqual(retry, str(order["id"]))
+
 	def test_concurrent_imports_make_one_sales_order_each(self):
 		ids = [o["id"] for o in self.fake.generate_orders(10, start=LATER)]
 		self.fake.latency = 0.05
