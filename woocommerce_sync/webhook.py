@@ -74,7 +74,7 @@ def _mark(names: list[str], status: str, run, reason: str | None) -> None:
 		.set(delivery.status, status)
 		.set(delivery.reason, reason)
 		.set(delivery.sync_log, run.name)
-		.set(delivery.processed_at, now_datetime())
+		.set(delivery.processed_at, None if status == "Queued" else now_datetime())
 		.where(delivery.name.isin(names))
 	).run()
 	frappe.db.commit()
