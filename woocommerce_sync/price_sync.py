@@ -65,27 +65,35 @@ def read_prices(
 	"""(regular, sale) per item, in one query: the regular price valid today, and the sale price
 	valid today or, failing that, the next one to start (so a sale can be scheduled)."""
 	today = getdate(nowdate())
-	lists = [settings.regular_price_list, settings.sale_price_list or settings.regular_price_list]
-	uoms = {link.item_code: link.stock_uom for link in links}
+	lists = {settings.regular_price_list, settings.sale_price_list} - {None, ""}
+	wanted = {link.item_code: link for link in links}
 	rows = frappe.db.sql(
 		"""select name, item_code, price_list, uom, price_list_rate, valid_from, valid_upto
 		from `tabItem Price`
 		where price_list in %(lists)s and item_code in %(items)s
 			and ifnull(customer, '') = '' and ifnull(supplier, '') = '' and ifnull(batch_no, '') = ''
 			and (valid_upto is null or valid_upto >= %(today)s)""",
-		{"lists": tuple(set(lists)), "items": tuple(uoms), "today": today},
+		{"lists": tuple(lists), "items": tuple(wanted), "today": today},
 		as_dict=True,
 	)
-	result: dict[str, tuple[SalePrice | None, SalePrice | None]] = {}
-	for item_code, uom in uoms.items():
-		mine = [r for r in rows if r.item_code == item_code and (not r.uom or r.uom == uom)]
-		regular = _current([r for r in mine if r.price_list == settings.regular_price_list], today)
-		sale = None
-		if settings.sale_price_list:
-			offers = [r for r in mine if r.price_list == settings.sale_price_list]
-			sale = _current(offers, today) or _next(offers, today)
-		result[item_code] = (_as_price(regular), _as_price(sale))
-	return result
+
+	def price(item_code: str, uom: str, price_list: str | None, sale: bool):
+		offers = [
+			r
+			for r in rows
+			if r.item_code == item_code and r.price_list == price_list and (not r.uom or r.uom == uom)
+		]
+		return _current(offers, today) or (_next(offers, today) if sale else None)
+
+	return {
+		item_code: (
+			_as_price(price(item_code, link.stock_uom, settings.regular_price_list, False)),
+			_as_price(price(item_code, link.stock_uom, settings.sale_price_list, True))
+			if settings.sale_price_list
+			else None,
+		)
+		for item_code, link in wanted.items()
+	}
 
 
 def _current(rows: list, today: date):

@@ -64,8 +64,8 @@ def sync_item(item_code: str) -> list[dict]:
 
 def on_item_update(doc, method=None) -> None:
 	"""Queue the export of an Item sold on a store when it is new or a pushed field changed."""
-	if doc.flags.from_woocommerce:
-		return  # made from the shop's product: nothing to send back
+	if doc.flags.from_woocommerce or not (doc.get("woocommerce_sell_on") or doc.variant_of):
+		return  # made from the shop's product, or sold on no store
 	template = doc.variant_of or doc.name
 	stores = stores_selling(doc.name)
 	if not stores or not _changed(doc):

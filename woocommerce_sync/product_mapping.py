@@ -23,7 +23,7 @@ from woocommerce_sync.core.product_matching import (
 	product_from_json,
 )
 from woocommerce_sync.product_export import ItemMaker
-from woocommerce_sync.product_links import link_item, store_links
+from woocommerce_sync.product_links import link_item, sold_links, store_links
 from woocommerce_sync.sync_log import SyncRun
 
 SETTINGS = "WooCommerce Integration Settings"
@@ -89,6 +89,7 @@ def map_products(
 		run.finish(error=explain(exc))
 		return run
 	report_unmatched_items(run, plan.unmatched_items)
+	report_not_sold(run, store, [item_code for item_code, _product in plan.already_linked])
 	run.finish()
 	return run
 
@@ -164,3 +165,20 @@ def report_unmatched_items(run: SyncRun, item_codes: list[str]) -> None:
 		_("{0} sales Items have no product in this store: {1}").format(len(item_codes), shown)
 		+ (_(" and {0} more").format(more) if more > 0 else "")
 	)
+
+
+def report_not_sold(run: SyncRun, store: str, paired: list[str]) -> None:
+	"""Items paired earlier (e.g. by the order import) but not ticked as sold on the store get no
+	stock or price updates; say so rather than tick them behind the owner's back."""
+	sold = {link.item_code for link in sold_links(store)}
+	idle = sorted(code for code in paired if code not in sold)
+	if idle:
+		shown = ", ".join(idle[:LISTED_ITEMS])
+		more = len(idle) - LISTED_ITEMS
+		run.note(
+			_(
+				"{0} Items are paired with this store's products but not marked sold on it, so their stock "
+				"and prices are not pushed; tick the store in their Sell on WooCommerce Stores: {1}"
+			).format(len(idle), shown)
+			+ (_(" and {0} more").format(more) if more > 0 else "")
+		)

@@ -14,6 +14,7 @@ from frappe.utils import now_datetime
 
 from woocommerce_sync.connection import explain, get_client
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
+from woocommerce_sync.core.money import to_decimal
 from woocommerce_sync.core.product_batch import ProductUpdate
 from woocommerce_sync.core.stock import differs
 from woocommerce_sync.price_sync import price_updates, pull_prices, pushes_prices
@@ -137,10 +138,22 @@ def stock_drift(
 
 
 def _price_differs(update: ProductUpdate, product: dict) -> bool:
+	"""Prices compared as amounts ("10" is "10.00"), sale dates by day."""
 	for field, wanted in update.fields.items():
 		current = product.get(field) or ""
 		if field.startswith("date_on_sale"):
-			current, wanted = str(current)[:10], str(wanted)[:10]
-		if str(current) != str(wanted):
+			same = str(current)[:10] == str(wanted)[:10]
+		else:
+			same = _same_amount(current, wanted)
+		if not same:
 			return True
 	return False
+
+
+def _same_amount(current: object, wanted: object) -> bool:
+	if not current or not wanted:
+		return (current or "") == (wanted or "")
+	try:
+		return to_decimal(current) == to_decimal(wanted)
+	except ValueError:
+		return False

@@ -6,10 +6,11 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, nowdate
 
+from woocommerce_sync.product_links import link_item
 from woocommerce_sync.product_push import push_pending
 from woocommerce_sync.product_reconciliation import reconcile_store
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
-from woocommerce_sync.tests.product_utils import SALE_PRICE_LIST, make_stock_settings, paired_items
+from woocommerce_sync.tests.product_utils import SALE_PRICE_LIST, make_item, make_stock_settings, paired_items
 
 
 def item_price(item_code: str, price_list: str, rate: float, **values) -> str:
@@ -70,6 +71,15 @@ class TestPricesToWooCommerce(PriceTestCase):
 		frappe.delete_doc("Item Price", sale)
 		self.push()
 		self.assertEqual((self.product["sale_price"], self.product["price"]), ("", "20.00"))
+
+	def test_a_variation_gets_its_variants_price(self):
+		item = make_item(f"WCVP{frappe.generate_hash(length=5).upper()}", (self.store,))
+		link_item(item, self.store, 11, 12)
+		item_price(item, "Standard Selling", 25)
+		self.fake.reset_counters()
+		self.push()
+		self.assertEqual(self.fake.variations[12]["regular_price"], "25.00")
+		self.assertEqual(self.fake.request_count("POST", "/wp-json/wc/v3/products/11/variations/batch"), 1)
 
 	def test_full_pass_sends_only_prices_that_differ(self):
 		item_price(self.item, "Standard Selling", 10)  # the fake product's price already

@@ -5,10 +5,17 @@ from erpnext.controllers.item_variant import create_variant
 from frappe.tests.utils import FrappeTestCase
 
 from woocommerce_sync.product_export import ensure_attribute, export_item, pull_product
-from woocommerce_sync.product_links import store_links
+from woocommerce_sync.product_links import link_item, store_links
 from woocommerce_sync.product_mapping import map_products
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore, _product_create, _variation_create
-from woocommerce_sync.tests.product_utils import make_item, make_stock_settings, receive
+from woocommerce_sync.tests.product_utils import (
+	SALE_PRICE_LIST,
+	ensure_sale_price_list,
+	make_item,
+	make_stock_settings,
+	receive,
+)
+from woocommerce_sync.tests.utils import get_other_company, make_settings
 
 
 def suffix() -> str:
@@ -88,6 +95,13 @@ class TestMapExistingProducts(ProductTestCase):
 		again = map_products(self.store, "Manual")
 		self.assertEqual(again.counts["created"], 0)
 		self.assertGreaterEqual(again.counts["skipped"], 2)
+
+	def test_pairs_made_by_the_order_import_are_reported_until_sold(self):
+		(product,) = self.fake.add_products(1, prefix=f"IMP{suffix()}")
+		make_item(product["sku"])
+		link_item(product["sku"], self.store, product["id"], sell=False)
+		run = map_products(self.store, "Manual")
+		self.assertTrue(any("not marked sold" in n and product["sku"] in n for n in run.notes), run.notes)
 
 	def test_variable_product_pairs_with_template_and_variants(self):
 		tag = f"JKT{suffix()}"
@@ -209,3 +223,26 @@ class TestPull(ProductTestCase):
 		variants = frappe.get_all("Item", filters={"variant_of": template}, pluck="name", order_by="name")
 		self.assertEqual(variants, sorted([f"{tag}-XS", f"{tag}-XL"]))
 		self.assertEqual(len(store_links(self.store)), 3)
+
+
+class TestProductSettings(FrappeTestCase):
+	def assert_refused(self, message: str, **values):
+		with self.assertRaises(frappe.ValidationError) as refused:
+			make_settings(**values).insert()
+		self.assertIn(message, str(refused.exception))
+
+	def test_refuses_what_cannot_work(self):
+		ensure_sale_price_list()
+		self.assert_refused("not a text field of Item", product_match_field="weight_per_unit")
+		self.assert_refused(
+			"must differ", regular_price_list="Standard Selling", sale_price_list="Standard Selling"
+		)
+		self.assert_refused("not a selling price list", regular_price_list="Standard Buying")
+		self.assert_refused("needs a regular one", sale_price_list=SALE_PRICE_LIST)
+		other = get_other_company()
+		self.assert_refused("must be a warehouse", stock_warehouses=[{"warehouse": other.warehouse}])
+
+	def test_accepts_a_custom_text_field_as_sku(self):
+		settings = make_settings(product_match_field=" item_name ")
+		settings.insert()
+		self.assertEqual(settings.product_match_field, "item_name")

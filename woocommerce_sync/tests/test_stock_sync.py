@@ -10,6 +10,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import nowdate
 
+from woocommerce_sync.product_links import link_item
 from woocommerce_sync.product_push import push_pending
 from woocommerce_sync.product_reconciliation import reconcile_store
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
@@ -183,8 +184,6 @@ class TestStockDocuments(StockTestCase):
 	def test_decimal_quantities_only_when_the_store_allows_them(self):
 		item = make_item(f"WCD{frappe.generate_hash(length=5).upper()}", (self.store,), stock_uom="Kg")
 		product = self.fake.add_products(1, prefix=item)[0]
-		from woocommerce_sync.product_links import link_item
-
 		link_item(item, self.store, product["id"])
 		frappe.get_doc(
 			{
@@ -205,6 +204,16 @@ class TestStockDocuments(StockTestCase):
 		receive([item], 0.5)
 		self.push()
 		self.assertEqual(self.fake.products[product["id"]]["stock_quantity"], 3.25)
+
+	def test_variation_stock_goes_to_its_products_variation_batch(self):
+		item = make_item(f"WCV{frappe.generate_hash(length=5).upper()}", (self.store,))
+		link_item(item, self.store, 11, 12)
+		self.fake.variations[12]["manage_stock"] = True
+		receive([item], 3)
+		self.fake.reset_counters()
+		self.push()
+		self.assertEqual(self.fake.variations[12]["stock_quantity"], 3)
+		self.assertEqual(self.fake.request_count("POST", "/wp-json/wc/v3/products/11/variations/batch"), 1)
 
 	def test_store_down_keeps_the_change_for_the_next_minute(self):
 		(item,) = paired_items(self.fake, self.store, 1)
