@@ -28,7 +28,6 @@ WATCHED_FIELDS = (
 	"item_name",
 	"description",
 	"weight_per_unit",
-	"disabled",
 	*(f"woocommerce_{d}" for d in DIMENSIONS),
 )
 
@@ -87,8 +86,11 @@ def _changed(doc) -> bool:
 	before = doc.get_doc_before_save()
 	if before is None:
 		return True
-	stores = lambda d: {row.woocommerce_server for row in d.get("woocommerce_sell_on") or []}  # noqa: E731
-	return stores(before) != stores(doc) or any(before.get(f) != doc.get(f) for f in WATCHED_FIELDS)
+	return _stores(before) != _stores(doc) or any(before.get(f) != doc.get(f) for f in WATCHED_FIELDS)
+
+
+def _stores(item) -> set[str]:
+	return {row.woocommerce_server for row in item.get("woocommerce_sell_on") or []}
 
 
 def export_item(item_code: str, store: str, trigger: str = "Manual") -> SyncRun:

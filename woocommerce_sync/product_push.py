@@ -105,22 +105,31 @@ def push_updates(
 
 
 def _problem(store: str, update: ProductUpdate, answer: dict | None) -> str | None:
-	where = _("Store {0}, Item {1} ({2})").format(store, update.item_code, describe(*update.key))
 	if answer is None:
 		return _("{0}: WooCommerce did not answer for this product; it is retried on the next pass.").format(
-			where
+			where(store, update)
 		)
 	if answer.get("error"):
 		error = answer["error"]
 		message = error.get("message") if isinstance(error, dict) else str(error)
-		return _("{0}: WooCommerce refused the update: {1}").format(where, message)
+		return _("{0}: WooCommerce refused the update: {1}").format(where(store, update), message)
 	if "stock_quantity" in update.fields and answer.get("manage_stock") is False:
-		return _(
-			'{0}: "Manage stock" is off for this product in WooCommerce, so the shop ignores the '
-			"quantity ({1}). Tick it under Product data > Inventory in WooCommerce, or untick the store "
-			"in the Item's Sell on WooCommerce Stores."
-		).format(where, update.fields["stock_quantity"])
+		return stock_not_managed(store, update)
 	return None
+
+
+def where(store: str, update: ProductUpdate) -> str:
+	return _("Store {0}, Item {1} ({2})").format(store, update.item_code, describe(*update.key))
+
+
+def stock_not_managed(store: str, update: ProductUpdate) -> str:
+	"""Seed 002's FAQ: WooCommerce silently ignores the quantity of a product not managing stock."""
+	return _(
+		'{0}: "Manage stock" is off for this product in WooCommerce, so the shop ignores its quantity '
+		"(ERPNext has {1} available). Tick Manage stock? under Product data > Inventory (and Enable "
+		"stock management under WooCommerce > Settings > Products > Inventory), or untick the store in "
+		"the Item's Sell on WooCommerce Stores."
+	).format(where(store, update), update.fields["stock_quantity"])
 
 
 def _summary(fields: dict) -> str:

@@ -19,7 +19,7 @@ from woocommerce_sync.core.product_batch import ProductUpdate
 from woocommerce_sync.core.stock import differs
 from woocommerce_sync.price_sync import price_updates, pull_prices, pushes_prices
 from woocommerce_sync.product_links import describe, sold_links
-from woocommerce_sync.product_push import push_updates
+from woocommerce_sync.product_push import push_updates, stock_not_managed
 from woocommerce_sync.stock_sync import stock_updates
 from woocommerce_sync.sync_log import SyncRun
 
@@ -124,13 +124,7 @@ def stock_drift(
 		product = products[update.key]
 		if not product.get("manage_stock"):
 			run.fail(
-				describe(*update.key),
-				_(
-					'Store {0}, Item {1}: "Manage stock" is off for {2} in WooCommerce, so its stock '
-					"cannot be set (ERPNext has {3} available). Tick it under Product data > Inventory in "
-					"WooCommerce, or untick the store in the Item's Sell on WooCommerce Stores."
-				).format(store, update.item_code, describe(*update.key), update.fields["stock_quantity"]),
-				reference=("Item", update.item_code),
+				describe(*update.key), stock_not_managed(store, update), reference=("Item", update.item_code)
 			)
 		elif differs(product.get("stock_quantity"), update.fields["stock_quantity"]):
 			drifted.append(update)
