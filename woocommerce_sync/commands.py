@@ -117,7 +117,7 @@ def _run_for_store(context, store: str, work) -> None:
 def print_summary(run) -> None:
 	click.echo("")
 	if run.dry_run:
-		click.echo("Dry run: nothing was written; these are what an import would do.")
+		click.echo("Dry run: nothing was written; these are what a real run would do.")
 	for outcome in ("created", "updated", "skipped", "failed"):
 		click.echo(f"{outcome.title():<10}{run.counts[outcome]:>8}")
 	for failure in run.failures:

@@ -32,10 +32,17 @@ def sold_links(store: str, item_codes: Sequence[str] | None = None) -> list[frap
 		from `tab{LINK}` link
 		join `tabItem` item on item.name = link.parent
 		where link.parenttype = 'Item' and link.woocommerce_server = %(store)s and item.disabled = 0
-			and exists (
-				select 1 from `tab{ITEM_STORE}` sold
-				where sold.parenttype = 'Item' and sold.woocommerce_server = %(store)s
-					and sold.parent in (item.name, ifnull(item.variant_of, ''))
+			and (
+				exists (
+					select 1 from `tab{ITEM_STORE}` sold
+					where sold.parent = item.name and sold.parenttype = 'Item'
+						and sold.woocommerce_server = %(store)s
+				)
+				or exists (
+					select 1 from `tab{ITEM_STORE}` sold
+					where sold.parent = item.variant_of and sold.parenttype = 'Item'
+						and sold.woocommerce_server = %(store)s
+				)
 			)
 			{only}
 		order by link.woocommerce_product_id, link.woocommerce_variation_id
