@@ -26,7 +26,14 @@ def on_sales_order(doc, method=None) -> None:
 
 
 def on_item_price(doc, method=None) -> None:
-	note_price(doc.item_code)
+	"""Only prices of a list some enabled store pushes (buying lists change with every purchase)."""
+	if doc.price_list and frappe.get_all(
+		"WooCommerce Integration Settings",
+		filters={"enabled": 1},
+		or_filters={"regular_price_list": doc.price_list, "sale_price_list": doc.price_list},
+		limit=1,
+	):
+		note_price(doc.item_code)
 
 
 def note_stock(item_code: str, warehouse: str) -> None:

@@ -58,6 +58,14 @@ class TestPricesToWooCommerce(PriceTestCase):
 		self.push()
 		self.assertEqual(self.product["regular_price"], "16.00")
 
+	def test_prices_of_other_lists_are_not_queued(self):
+		item_price(self.item, "Standard Buying", 3)
+		frappe.db.commit()
+		self.assertFalse(frappe.cache.sismember("woocommerce_sync:price_pending", self.item))
+		item_price(self.item, "Standard Selling", 4)
+		frappe.db.commit()
+		self.assertTrue(frappe.cache.sismember("woocommerce_sync:price_pending", self.item))
+
 	def test_sale_price_with_dates_and_its_end(self):
 		item_price(self.item, "Standard Selling", 20)
 		start, end = getdate(nowdate()), getdate(add_days(nowdate(), 10))

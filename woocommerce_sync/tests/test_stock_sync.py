@@ -115,6 +115,18 @@ class TestStockDocuments(StockTestCase):
 		self.push()
 		self.assertEqual(self.stock_of(item), 25, "Stock Reconciliation")
 
+	def test_nothing_leaves_before_the_commit_and_a_rollback_leaves_nothing(self):
+		(item,) = paired_items(self.fake, self.store, 1)
+		frappe.db.commit()
+		self.fake.reset_counters()
+		receive([item], 7)
+		self.assertEqual(self.fake.request_count(), 0, "no call inside the stock transaction")
+		frappe.db.rollback()
+		members = {m.decode() for m in frappe.cache.smembers("woocommerce_sync:stock_pending")}
+		self.assertFalse(any(m.startswith(f"{item}\x1f") for m in members))
+		push_pending()
+		self.assertEqual(self.stock_of(item), 5, "the fake store's own figure, untouched")
+
 	def test_sales_order_reservations_count_against_the_stock(self):
 		(item,) = paired_items(self.fake, self.store, 1)
 		receive([item], 10)
