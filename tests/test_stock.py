@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from woocommerce_sync.core.client import WooCommerceClient, WooCommerceRequestError
+from woocommerce_sync.core.client import WooCommerceClient, WooCommerceNotFound, WooCommerceRequestError
 from woocommerce_sync.core.product_batch import ProductUpdate, chunks, merge, plan_batches
 from woocommerce_sync.core.stock import available_quantity, differs, publishable
 
@@ -130,3 +130,20 @@ def test_variation_batch_and_the_413_above_100(fake_store):
 		with pytest.raises(WooCommerceRequestError) as refused:
 			client.request("POST", "products/batch", json_body={"update": [{"id": 10}] * 101})
 	assert refused.value.status_code == 413
+
+
+def test_sku_look_up_finds_variations_and_products_refuse_variation_ids(fake_store):
+	with client_for(fake_store) as client:
+		found = client.get("products", {"sku": "HOODIE-L"})
+		assert [(p["id"], p["parent_id"]) for p in found] == [(13, 11)]
+		with pytest.raises(WooCommerceNotFound) as refused:
+			client.put("products/13", {"stock_quantity": 1})
+		answer = client.batch("products", update=[{"id": 13, "stock_quantity": 1}])
+	assert refused.value.code == "woocommerce_rest_invalid_product_id"
+	assert answer["update"][0]["error"]["code"] == "woocommerce_rest_invalid_product_id"
+
+
+def test_lists_answer_only_the_fields_asked_for(fake_store):
+	with client_for(fake_store) as client:
+		page = client.get("products", {"_fields": "id,sku,manage_stock"})
+	assert {tuple(sorted(p)) for p in page} == {("id", "manage_stock", "sku")}

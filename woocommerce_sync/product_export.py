@@ -161,7 +161,7 @@ class Exporter:
 		if key is None:
 			found = self.client.get("products", {"sku": self.sku(item)})
 			if found:
-				key = (int(found[0]["id"]), 0)
+				key = _key(found[0])
 				link_item(item.name, self.store, *key)
 				self.run.note(
 					_("Item {0} paired with the shop's {1} by SKU.").format(item.name, describe(*key))
@@ -308,6 +308,13 @@ def variant_options(variants: list[str]) -> dict[str, list[str]]:
 		if row.attribute_value not in values:
 			values.append(row.attribute_value)
 	return options
+
+
+def _key(product: dict) -> tuple[int, int]:
+	"""A SKU look-up answers variations too (WooCommerce searches both): pair those as such."""
+	if product.get("type") == "variation" or product.get("parent_id"):
+		return (int(product["parent_id"]), int(product["id"]))
+	return (int(product["id"]), 0)
 
 
 def _number(value) -> str:

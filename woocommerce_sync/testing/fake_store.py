@@ -877,8 +877,12 @@ def _products(store: FakeWooCommerceStore, method: str, rest: list[str], query: 
 		if method == "GET":
 			items = sorted(store.products.values(), key=lambda p: p["id"])
 			if query.get("sku"):
+				# WooCommerce searches variations too when filtering by SKU (post_type product and
+				# product_variation in WC_REST_Products_Controller::prepare_objects_query).
 				skus = set(query["sku"].split(","))
-				items = [p for p in items if p.get("sku") in skus]
+				items = sorted(
+					(p for p in _all_products(store) if p.get("sku") in skus), key=lambda p: p["id"]
+				)
 			if query.get("include"):
 				wanted = _ids(query["include"])
 				items = [p for p in items if p["id"] in wanted]
@@ -897,18 +901,17 @@ def _products(store: FakeWooCommerceStore, method: str, rest: list[str], query: 
 				store,
 				body,
 				lambda item: _product_create(store, item),
-				lambda item: _product_update(store, _get(store.products, item["id"], "product"), item),
+				lambda item: _product_update(store, _product_to_change(store, item["id"]), item),
 				lambda pid: store.products.pop(_get(store.products, pid, "product")["id"]),
 			),
 			{},
 		)
 	if rest and rest[0].isdigit():
+		if len(rest) == 1 and method in ("PUT", "POST", "PATCH"):
+			return 200, _product_update(store, _product_to_change(store, int(rest[0])), body), {}
 		product = _get(store.products, int(rest[0]), "product")
-		if len(rest) == 1:
-			if method == "GET":
-				return 200, copy.deepcopy(product), {}
-			if method in ("PUT", "POST", "PATCH"):
-				return 200, _product_update(store, product, body), {}
+		if len(rest) == 1 and method == "GET":
+			return 200, copy.deepcopy(product), {}
 		if rest[1] == "variations":
 			variations = {
 				v["id"]: v for v in store.variations.values() if v["id"] in product.get("variations", [])
@@ -937,6 +940,18 @@ def _products(store: FakeWooCommerceStore, method: str, rest: list[str], query: 
 					return 200, _product_update(store, variation, body), {}
 				return 200, copy.deepcopy(variation), {}
 	raise _no_route()
+
+
+def _product_to_change(store: FakeWooCommerceStore, product_id: int) -> dict:
+	"""A product for an update; a variation id is refused as prepare_object_for_database does."""
+	if product_id in store.variations:
+		raise ApiError(
+			404,
+			"woocommerce_rest_invalid_product_id",
+			"To manipulate product variations you should use the "
+			"/products/&lt;product_id&gt;/variations/&lt;id&gt; endpoint.",
+		)
+	return _get(store.products, product_id, "product")
 
 
 def _blank(fixture: str) -> dict:

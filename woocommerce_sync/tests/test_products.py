@@ -173,6 +173,12 @@ class TestExport(ProductTestCase):
 		self.assertEqual(run.counts["created"], 0)
 		self.assertEqual(len([p for p in self.fake.products.values() if p.get("sku") == product["sku"]]), 1)
 
+	def test_an_item_whose_sku_is_a_variation_is_paired_with_that_variation(self):
+		code = make_item(f"HV{suffix()}", (self.store,))
+		self.fake.variations[12]["sku"] = code
+		export_item(code, self.store)
+		self.assertEqual(store_links(self.store), {(11, 12): code})
+
 	def test_template_becomes_a_variable_product_with_variations(self):
 		tag = f"TPL{suffix()}"
 		variants = self.template(tag, ("S", "M", "L"), stores=(self.store,))
