@@ -48,6 +48,7 @@ def push_pending() -> None:
 		except WooCommerceError:
 			pass  # in the Sync Log already; the hourly full pass pushes everything again
 		except Exception:
+			frappe.db.rollback()
 			frappe.log_error(title=f"WooCommerce stock and price push failed for store {store}")
 
 
