@@ -41,14 +41,88 @@ def import_orders(context, store, ids, status, since, until, update_existing, dr
 		frappe.destroy()
 
 
+@woocommerce.command("map-products")
+@click.option("--store", required=True, help="Name of the WooCommerce Integration Settings document")
+@click.option("--create-items", is_flag=True, help="Make an Item for each store product no Item matches")
+@click.option("--dry-run", is_flag=True, help="Show what would be paired; pair nothing")
+@pass_context
+def map_products(context, store, create_items, dry_run) -> None:
+	"""Pair every product and variation of the store with an Item by SKU; report the unpaired."""
+	from woocommerce_sync.product_mapping import map_products as run_mapping
+
+	_run_for_store(
+		context, store, lambda: run_mapping(store, "Command", create_items=create_items, dry_run=dry_run)
+	)
+
+
+@woocommerce.command("sync-stock")
+@click.option("--store", required=True, help="Name of the WooCommerce Integration Settings document")
+@pass_context
+def sync_stock(context, store) -> None:
+	"""The full stock and price pass: fix every paired product whose stock or price drifted."""
+	from woocommerce_sync.product_reconciliation import reconcile_store
+
+	_run_for_store(context, store, lambda: reconcile_store(store, "Command"))
+
+
+@woocommerce.command("push-item")
+@click.option("--store", required=True, help="Name of the WooCommerce Integration Settings document")
+@click.option("--item", "item_code", required=True, help="Item code (a variant sends its whole template)")
+@pass_context
+def push_item(context, store, item_code) -> None:
+	"""Create or update one Item as a product in the store (what the Item's Sync to WooCommerce does)."""
+	from woocommerce_sync.product_export import export_item
+
+	_run_for_store(context, store, lambda: export_item(item_code, store, "Command"))
+
+
+@woocommerce.command("pull-product")
+@click.option("--store", required=True, help="Name of the WooCommerce Integration Settings document")
+@click.option("--id", "product_id", required=True, type=int, help="WooCommerce product id")
+@pass_context
+def pull_product(context, store, product_id) -> None:
+	"""Make an Item (a template with variants for a variable product) from a store product."""
+	from woocommerce_sync.product_export import pull_product as pull
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		_require_store(store)
+		click.echo(f"Item {pull(store, product_id)['item_code']}")
+	finally:
+		frappe.destroy()
+
+
+def _require_store(store: str) -> None:
+	if not frappe.db.exists("WooCommerce Integration Settings", store):
+		raise click.ClickException(f"No WooCommerce Integration Settings named {store!r} on this site.")
+
+
+def _run_for_store(context, store: str, work) -> None:
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		_require_store(store)
+		run = work()
+		print_summary(run)
+		if (
+			run.counts["failed"]
+			or frappe.db.get_value("WooCommerce Sync Log", run.name, "status") == "Failed"
+		):
+			raise SystemExit(1)
+	finally:
+		frappe.destroy()
+
+
 def print_summary(run) -> None:
 	click.echo("")
 	if run.dry_run:
-		click.echo("Dry run: nothing was written; these are what an import would do.")
+		click.echo("Dry run: nothing was written; these are what a real run would do.")
 	for outcome in ("created", "updated", "skipped", "failed"):
 		click.echo(f"{outcome.title():<10}{run.counts[outcome]:>8}")
 	for failure in run.failures:
-		click.secho(f"  order {failure['woocommerce_order_id']}: {failure['reason']}", fg="red")
+		what = failure["woocommerce_order_id"]
+		click.secho(f"  {'order ' if what.isdigit() else ''}{what}: {failure['reason']}", fg="red")
 	for note in run.notes:
 		click.echo(f"  {note}")
 	click.echo(f"Sync Log: {run.name}")

@@ -19,12 +19,30 @@ default_log_clearing_doctypes = {
 
 scheduler_events = {
 	"hourly": ["woocommerce_sync.webhook.requeue_stale_deliveries"],
-	"hourly_long": ["woocommerce_sync.sync_sales_orders.enqueue_all_stores"],
+	"hourly_long": [
+		"woocommerce_sync.sync_sales_orders.enqueue_all_stores",
+		"woocommerce_sync.product_reconciliation.enqueue_all_stores",
+	],
+	# Stock and prices changed in the last minute reach the shop within the next one.
+	"cron": {"* * * * *": ["woocommerce_sync.product_push.push_pending"]},
 }
 
 doc_events = {
 	"Sales Order": {
 		"validate": "woocommerce_sync.order_link.set_live_key",
-		"on_cancel": "woocommerce_sync.order_link.release_live_key",
+		"on_cancel": [
+			"woocommerce_sync.order_link.release_live_key",
+			"woocommerce_sync.product_queue.on_sales_order",
+		],
+		"on_submit": "woocommerce_sync.product_queue.on_sales_order",
+		"on_update_after_submit": "woocommerce_sync.product_queue.on_sales_order",
 	},
+	"Stock Ledger Entry": {"on_submit": "woocommerce_sync.product_queue.on_stock_ledger_entry"},
+	"Item Price": {
+		"on_update": "woocommerce_sync.product_queue.on_item_price",
+		"on_trash": "woocommerce_sync.product_queue.on_item_price",
+	},
+	"Item": {"on_update": "woocommerce_sync.product_export.on_item_update"},
 }
+
+doctype_js = {"Item": "public/js/item.js"}

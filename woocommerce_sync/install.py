@@ -191,6 +191,34 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"no_copy": 1,
 				"description": "The WooCommerce product or variation this Item is, per store.",
 			},
+			{
+				"fieldname": "woocommerce_sell_on",
+				"label": "Sell on WooCommerce Stores",
+				"fieldtype": "Table MultiSelect",
+				"options": "WooCommerce Item Store",
+				"insert_after": "woocommerce_links",
+				"description": "The Item is created in these stores when missing, and its stock, prices and "
+				"details are kept up to date there. A variant is sold where its template is.",
+			},
+			{
+				"fieldname": "woocommerce_dimensions_column",
+				"fieldtype": "Column Break",
+				"insert_after": "woocommerce_sell_on",
+			},
+			*(
+				{
+					"fieldname": f"woocommerce_{dimension}",
+					"label": f"{dimension.title()} (for WooCommerce)",
+					"fieldtype": "Float",
+					"insert_after": after,
+					"description": "In the shop's dimension unit." if dimension == "height" else None,
+				}
+				for dimension, after in (
+					("length", "woocommerce_dimensions_column"),
+					("width", "woocommerce_length"),
+					("height", "woocommerce_width"),
+				)
+			),
 		],
 	}
 	for doctype_fields in fields.values():

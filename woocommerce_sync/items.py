@@ -86,14 +86,7 @@ class ItemResolver:
 				"item_code": line.item_code_hint,
 				"item_name": (line.parent_name or line.name)[:140] if line.variation_id else line.name[:140],
 				"description": line.description,
-				"item_group": self.settings.item_group
-				or frappe.db.get_single_value("Stock Settings", "item_group")
-				or "All Item Groups",
-				"stock_uom": self.settings.stock_uom
-				or frappe.db.get_single_value("Stock Settings", "stock_uom")
-				or "Nos",
-				"is_stock_item": int(bool(self.settings.create_stock_items)),
-				"include_item_in_manufacturing": 0,
+				**new_item_defaults(self.settings),
 				"woocommerce_links": [
 					{
 						"woocommerce_server": self.store,
@@ -104,3 +97,15 @@ class ItemResolver:
 			}
 		).insert(ignore_permissions=True)
 		self.by_product[(line.product_id, line.variation_id)] = line.item_code_hint
+
+
+def new_item_defaults(settings) -> dict:
+	"""Item group, UOM and stock flag of every Item the app creates for a store."""
+	return {
+		"item_group": settings.item_group
+		or frappe.db.get_single_value("Stock Settings", "item_group")
+		or "All Item Groups",
+		"stock_uom": settings.stock_uom or frappe.db.get_single_value("Stock Settings", "stock_uom") or "Nos",
+		"is_stock_item": int(bool(settings.create_stock_items)),
+		"include_item_in_manufacturing": 0,
+	}

@@ -33,13 +33,23 @@ class SyncRun:
 	def count(self, outcome: str) -> None:
 		self.counts[outcome] += 1
 
-	def fail(self, woocommerce_id: object, reason: str, sales_order: str | None = None) -> None:
+	def fail(
+		self,
+		woocommerce_id: object,
+		reason: str,
+		sales_order: str | None = None,
+		reference: tuple[str, str] | None = None,
+	) -> None:
+		"""`reference` names another document than a Sales Order, e.g. ("Item", item code)."""
+		reference_doctype, reference_name = reference or (
+			("Sales Order", sales_order) if sales_order else (None, None)
+		)
 		self.counts["failed"] += 1
 		self.failures.append(
 			{
 				"woocommerce_order_id": str(woocommerce_id or ""),
-				"reference_doctype": "Sales Order" if sales_order else None,
-				"reference_name": sales_order,
+				"reference_doctype": reference_doctype,
+				"reference_name": reference_name,
 				"reason": reason[:MAX_REASON],
 			}
 		)

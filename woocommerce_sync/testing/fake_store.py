@@ -89,6 +89,8 @@ class FakeWooCommerceStore:
 		self.refunds: dict[int, list[dict]] = {}
 		self.taxes: dict[int, dict] = {}
 		self.prices_include_tax = False
+		# WooCommerce casts stock to an integer (wc_stock_amount) unless a plugin allows decimals.
+		self.decimal_stock = False
 		self.order_statuses = list(CORE_STATUSES)
 		self.system_status = load_fixture("system_status")["body"]
 		self.requests: list[dict] = []
@@ -208,6 +210,30 @@ class FakeWooCommerceStore:
 	def next_id(self) -> int:
 		with self.lock:
 			return next(self._ids)
+
+	def stock_amount(self, quantity: Any) -> int | float:
+		value = float(quantity)
+		return value if self.decimal_stock and value != int(value) else int(value)
+
+	def add_products(self, n: int, *, prefix: str = "BENCH", manage_stock: bool = True) -> list[dict]:
+		"""n simple products with SKUs <prefix>-00001..., a price and a stock quantity of 5."""
+		with self.lock:
+			if any(str(p.get("sku") or "").startswith(f"{prefix}-") for p in _all_products(self)):
+				raise ValueError(f"products with SKU prefix {prefix} exist already")
+			return [
+				_product_create(
+					self,
+					{
+						"name": f"{prefix} product {index}",
+						"sku": f"{prefix}-{index:05d}",
+						"regular_price": "10.00",
+						"manage_stock": manage_stock,
+						"stock_quantity": 5,
+					},
+					check_sku=False,  # unique by the prefix check above; 5,000 products stay fast
+				)
+				for index in range(1, n + 1)
+			]
 
 	def register_order_status(self, status: str) -> None:
 		"""What a plugin adding a status (partial-shipped, ...) does; unknown ones are a 400 in lists."""
@@ -651,6 +677,10 @@ def _list(items: list[dict], query: dict) -> tuple[int, list, dict]:
 	total = len(items)
 	pages = math.ceil(total / per_page)
 	chunk = items[(page - 1) * per_page : page * per_page]
+	if query.get("_fields"):
+		# WordPress answers only these top-level fields to any REST list.
+		wanted = set(query["_fields"].split(","))
+		chunk = [{k: v for k, v in item.items() if k in wanted} for item in chunk]
 	return 200, copy.deepcopy(chunk), {"X-WP-Total": str(total), "X-WP-TotalPages": str(pages)}
 
 
@@ -853,48 +883,41 @@ def _products(store: FakeWooCommerceStore, method: str, rest: list[str], query: 
 		if method == "GET":
 			items = sorted(store.products.values(), key=lambda p: p["id"])
 			if query.get("sku"):
+				# WooCommerce searches variations too when filtering by SKU (post_type product and
+				# product_variation in WC_REST_Products_Controller::prepare_objects_query).
 				skus = set(query["sku"].split(","))
-				items = [p for p in items if p.get("sku") in skus]
+				items = sorted(
+					(p for p in _all_products(store) if p.get("sku") in skus), key=lambda p: p["id"]
+				)
 			if query.get("include"):
 				wanted = _ids(query["include"])
 				items = [p for p in items if p["id"] in wanted]
+			if query.get("type"):
+				items = [p for p in items if p.get("type") == query["type"]]
 			if query.get("search"):
 				needle = query["search"].lower()
 				items = [p for p in items if needle in f"{p.get('name')} {p.get('sku')}".lower()]
 			return _list(items, query)
 		if method == "POST":
-			product = {**body, "id": store.next_id(), "variations": []}
-			store._stamp(product, created=True)
-			store.products[product["id"]] = product
-			return 201, copy.deepcopy(product), {}
-	if rest == ["batch"] and method == "POST":
-
-		def update(item):
-			product = _get(store.products, item["id"], "product")
-			product.update(item)
-			store._stamp(product)
-			return copy.deepcopy(product)
-
+			return 201, _product_create(store, body), {}
+	if rest == ["batch"] and method in ("POST", "PUT", "PATCH"):
 		return (
 			200,
 			_batch(
 				store,
 				body,
-				lambda item: _route(store, "POST", "products", {}, item)[1],
-				update,
-				lambda pid: store.products.pop(pid),
+				lambda item: _product_create(store, item),
+				lambda item: _product_update(store, _product_to_change(store, item["id"]), item),
+				lambda pid: store.products.pop(_get(store.products, pid, "product")["id"]),
 			),
 			{},
 		)
 	if rest and rest[0].isdigit():
+		if len(rest) == 1 and method in ("PUT", "POST", "PATCH"):
+			return 200, _product_update(store, _product_to_change(store, int(rest[0])), body), {}
 		product = _get(store.products, int(rest[0]), "product")
-		if len(rest) == 1:
-			if method == "GET":
-				return 200, copy.deepcopy(product), {}
-			if method in ("PUT", "POST", "PATCH"):
-				product.update({k: v for k, v in body.items() if k != "id"})
-				store._stamp(product)
-				return 200, copy.deepcopy(product), {}
+		if len(rest) == 1 and method == "GET":
+			return 200, copy.deepcopy(product), {}
 		if rest[1] == "variations":
 			variations = {
 				v["id"]: v for v in store.variations.values() if v["id"] in product.get("variations", [])
@@ -902,34 +925,133 @@ def _products(store: FakeWooCommerceStore, method: str, rest: list[str], query: 
 			if len(rest) == 2 and method == "GET":
 				return _list(sorted(variations.values(), key=lambda v: v["id"]), query)
 			if len(rest) == 2 and method == "POST":
-				variation = {**body, "id": store.next_id()}
-				store.variations[variation["id"]] = variation
-				product.setdefault("variations", []).append(variation["id"])
-				return 201, copy.deepcopy(variation), {}
+				return 201, _variation_create(store, product, body), {}
 			if len(rest) == 3 and rest[2] == "batch":
-
-				def update_variation(item):
-					variation = _get(variations, item["id"], "product_variation")
-					variation.update(item)
-					return copy.deepcopy(variation)
-
 				return (
 					200,
 					_batch(
 						store,
 						body,
-						lambda item: item,
-						update_variation,
-						lambda vid: store.variations.pop(vid),
+						lambda item: _variation_create(store, product, item),
+						lambda item: _product_update(
+							store, _get(variations, item["id"], "product_variation"), item
+						),
+						lambda vid: store.variations.pop(_get(variations, vid, "product_variation")["id"]),
 					),
 					{},
 				)
 			if len(rest) == 3 and rest[2].isdigit():
 				variation = _get(variations, int(rest[2]), "product_variation")
 				if method in ("PUT", "POST", "PATCH"):
-					variation.update({k: v for k, v in body.items() if k != "id"})
+					return 200, _product_update(store, variation, body), {}
 				return 200, copy.deepcopy(variation), {}
 	raise _no_route()
+
+
+def _product_to_change(store: FakeWooCommerceStore, product_id: int) -> dict:
+	"""A product for an update; a variation id is refused as prepare_object_for_database does."""
+	if product_id in store.variations:
+		raise ApiError(
+			404,
+			"woocommerce_rest_invalid_product_id",
+			"To manipulate product variations you should use the "
+			"/products/&lt;product_id&gt;/variations/&lt;id&gt; endpoint.",
+		)
+	return _get(store.products, product_id, "product")
+
+
+def _blank(fixture: str) -> dict:
+	"""Every field a recorded product or variation has, empty, so created ones have the real shape."""
+	blanks = {str: "", bool: False, int: 0, float: 0.0, list: [], dict: {}}
+	template = load_fixture(fixture)["body"]
+	blank = {k: copy.deepcopy(blanks.get(type(v))) for k, v in template.items() if k != "_links"}
+	blank.update(
+		status="publish",
+		catalog_visibility="visible",
+		tax_status="taxable",
+		backorders="no",
+		stock_status="instock",
+		stock_quantity=None,
+		dimensions={"length": "", "width": "", "height": ""},
+		date_on_sale_from=None,
+		date_on_sale_to=None,
+	)
+	return blank
+
+
+def _product_create(store: FakeWooCommerceStore, body: dict, check_sku: bool = True) -> dict:
+	if check_sku and body.get("sku") and any(p.get("sku") == body["sku"] for p in _all_products(store)):
+		raise ApiError(
+			400,
+			"product_invalid_sku",
+			"Invalid or duplicated SKU.",
+			{"resource_id": next(p["id"] for p in _all_products(store) if p.get("sku") == body["sku"])},
+		)
+	product = {**_blank("product_create_simple"), "type": body.get("type") or "simple", "variations": []}
+	product["id"] = store.next_id()
+	store._stamp(product, created=True)
+	store.products[product["id"]] = product
+	return _product_update(store, product, {k: v for k, v in body.items() if k != "id"}, check_sku)
+
+
+def _variation_create(store: FakeWooCommerceStore, parent: dict, body: dict) -> dict:
+	variation = {**_blank("variation_create_m"), "parent_id": parent["id"], "tax_class": "parent"}
+	variation["id"] = store.next_id()
+	store._stamp(variation, created=True)
+	store.variations[variation["id"]] = variation
+	parent.setdefault("variations", []).append(variation["id"])
+	return _product_update(store, variation, {k: v for k, v in body.items() if k != "id"})
+
+
+def _all_products(store: FakeWooCommerceStore) -> list[dict]:
+	return [*store.products.values(), *store.variations.values()]
+
+
+def _product_update(
+	store: FakeWooCommerceStore, product: dict, changes: dict, check_sku: bool = True
+) -> dict:
+	"""WC_REST_Products_V2_Controller::prepare_object_for_database, for the fields we use:
+	stock_quantity is ignored (and cleared) while manage_stock is off, cast to an integer unless
+	the store allows decimal quantities; stock status and the active price follow."""
+	changes = {k: v for k, v in changes.items() if k != "id"}
+	if (
+		check_sku
+		and changes.get("sku")
+		and any(p.get("sku") == changes["sku"] and p["id"] != product["id"] for p in _all_products(store))
+	):
+		raise ApiError(400, "product_invalid_sku", "Invalid or duplicated SKU.")
+	quantity = changes.pop("stock_quantity", None)
+	variable = product.get("type") == "variable"
+	for key, value in changes.items():
+		if key in ("regular_price", "sale_price", "date_on_sale_from", "date_on_sale_to") and variable:
+			continue  # a variable product's prices are its variations'
+		if key == "dimensions" and isinstance(value, dict):
+			product.setdefault("dimensions", {}).update(value)
+		elif key in ("date_on_sale_from", "date_on_sale_to"):
+			product[key] = product[f"{key}_gmt"] = value or None
+		else:
+			product[key] = value
+	if product.get("manage_stock") is True:
+		if quantity is not None:
+			product["stock_quantity"] = store.stock_amount(quantity)
+		in_stock = (product.get("stock_quantity") or 0) > 0 or product.get("backorders") != "no"
+		product["stock_status"] = "instock" if in_stock else "outofstock"
+	else:
+		product["manage_stock"] = False
+		product["stock_quantity"] = None
+	if not variable:
+		_set_active_price(store, product)
+	store._stamp(product)
+	return copy.deepcopy(product)
+
+
+def _set_active_price(store: FakeWooCommerceStore, product: dict) -> None:
+	now = _gmt(store.clock())
+	sale, regular = product.get("sale_price") or "", product.get("regular_price") or ""
+	starts, ends = product.get("date_on_sale_from"), product.get("date_on_sale_to")
+	on_sale = bool(sale) and (not starts or starts <= now) and (not ends or now <= ends)
+	product["on_sale"] = on_sale
+	product["price"] = sale if on_sale else regular
 
 
 def _get(collection: dict, object_id: int, kind: str) -> dict:

@@ -8,6 +8,10 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 		}
 		frm.set_query("account", "tax_accounts", company_filter);
 		frm.set_query("selling_price_list", () => ({ filters: { selling: 1 } }));
+		for (const field of ["regular_price_list", "sale_price_list"]) {
+			frm.set_query(field, () => ({ filters: { selling: 1 } }));
+		}
+		frm.set_query("warehouse", "stock_warehouses", company_filter);
 	},
 
 	onload(frm) {
@@ -58,6 +62,9 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 				__("Webhooks")
 			);
 		}
+		frm.add_custom_button(__("Map Existing Products"), () => frm.trigger("map_products"), __("Products"));
+		frm.add_custom_button(__("Sync Stock and Prices Now"), () => frm.trigger("sync_stock"), __("Products"));
+		frm.add_custom_button(__("Pull a Product"), () => frm.trigger("pull_product"), __("Products"));
 		frm.add_custom_button(
 			__("Request Log"),
 			() => frappe.set_route("List", "WooCommerce Request Log", { store: frm.doc.name }),
@@ -111,6 +118,71 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 			},
 		});
 		dialog.show();
+	},
+
+	map_products(frm) {
+		const dialog = new frappe.ui.Dialog({
+			title: __("Map Existing Products of {0}", [frm.doc.name]),
+			fields: [
+				{
+					fieldtype: "HTML",
+					options: `<p>${__(
+						"Pairs every product and variation of the store with the Item whose {0} equals its SKU. Unpaired ones on both sides are listed in the Sync Log.",
+						[frappe.utils.escape_html(frm.doc.product_match_field || "item_code")]
+					)}</p>`,
+				},
+				{
+					fieldname: "create_items",
+					fieldtype: "Check",
+					label: __("Create an Item for each store product no Item matches"),
+				},
+				{ fieldname: "dry_run", fieldtype: "Check", label: __("Dry run (pair nothing)") },
+			],
+			primary_action_label: __("Map"),
+			primary_action: async (values) => {
+				dialog.hide();
+				const { message } = await frappe.call({
+					method: "woocommerce_sync.product_mapping.map_existing_products",
+					args: { store: frm.doc.name, ...values },
+				});
+				frappe.show_alert({
+					message: message.queued
+						? __("Mapping queued; the result will be in the Sync Log.")
+						: __("A mapping for this store is already running."),
+					indicator: message.queued ? "blue" : "orange",
+				});
+			},
+		});
+		dialog.show();
+	},
+
+	async sync_stock(frm) {
+		const { message } = await frappe.call({
+			method: "woocommerce_sync.product_reconciliation.sync_stock_now",
+			args: { store: frm.doc.name },
+		});
+		frappe.show_alert({
+			message: message.queued
+				? __("Full stock and price pass queued; the result will be in the Sync Log.")
+				: __("A full pass for this store is already running."),
+			indicator: message.queued ? "blue" : "orange",
+		});
+	},
+
+	pull_product(frm) {
+		frappe.prompt(
+			{ fieldname: "product_id", fieldtype: "Int", label: __("WooCommerce Product ID"), reqd: 1 },
+			async ({ product_id }) => {
+				const { message } = await frappe.call({
+					method: "woocommerce_sync.product_export.pull_product",
+					args: { store: frm.doc.name, product_id },
+					freeze: true,
+				});
+				frappe.set_route("Form", "Item", message.item_code);
+			},
+			__("Pull a Product from {0}", [frm.doc.name]),
+			__("Pull")
+		);
 	},
 
 	async test_connection(frm) {

@@ -9,6 +9,7 @@ from woocommerce_sync.connection import explain, get_client
 from woocommerce_sync.core.client import WooCommerceError
 from woocommerce_sync.core.store_info import probe_store
 from woocommerce_sync.core.store_url import StoreURLError, normalize_store_url
+from woocommerce_sync.product_settings import validate_product_settings
 
 # Test Connection must answer within seconds, not after the sync's patient retries.
 TEST_TIMEOUT = (5.0, 10.0)
@@ -20,6 +21,7 @@ class WooCommerceIntegrationSettings(Document):
 		self.normalize_statuses()
 		self.validate_company_consistency()
 		self.validate_naming_series()
+		validate_product_settings(self)
 
 	def validate_store_url(self) -> None:
 		try:

@@ -1,0 +1,442 @@
+"""Items as WooCommerce products: created when missing, kept up to date, pulled in on demand.
+
+An Item sold on a store (its *Sell on WooCommerce Stores*) and not yet paired is first looked up
+by SKU in the shop (an existing product is paired, not duplicated), else created with its name,
+SKU (the store's match field), description, price, weight, dimensions, stock and the store's
+status for new products. Later changes of the Item are pushed with the fields the store chose.
+A template Item becomes a variable product and its variants the variations. The other way, a
+product made in WooCommerce becomes an Item (a template with variants for a variable product)
+when asked, from the settings form or `bench woocommerce pull-product`.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import flt
+
+from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
+from woocommerce_sync.core.prices import from_store_price
+from woocommerce_sync.items import new_item_defaults
+from woocommerce_sync.price_sync import price_rules, price_updates
+from woocommerce_sync.product_links import describe, link_item, store_links, stores_selling
+from woocommerce_sync.stock_sync import stock_updates
+from woocommerce_sync.sync_log import SyncRun
+
+SETTINGS = "WooCommerce Integration Settings"
+DIMENSIONS = ("length", "width", "height")
+WATCHED_FIELDS = (
+	"item_name",
+	"description",
+	"weight_per_unit",
+	*(f"woocommerce_{d}" for d in DIMENSIONS),
+)
+
+
+# Entry points ----------------------------------------------------------------------------------
+
+
+@frappe.whitelist()
+def sync_item(item_code: str) -> list[dict]:
+	"""The Item's Sync to WooCommerce: create or update it in every store it is sold on, now."""
+	frappe.only_for(("System Manager", "WooCommerce Manager", "Item Manager"))
+	stores = stores_selling(item_code)
+	if not stores:
+		frappe.throw(
+			_(
+				"Item {0} is not sold on any WooCommerce store: choose stores in its Sell on WooCommerce Stores."
+			).format(frappe.bold(item_code))
+		)
+	results = []
+	for store in stores:
+		run = export_item(item_code, store, "Manual")
+		results.append(
+			{
+				"store": store,
+				"sync_log": run.name,
+				"counts": run.counts,
+				"failures": run.failures,
+				"notes": run.notes,
+			}
+		)
+	return results
+
+
+def on_item_update(doc, method=None) -> None:
+	"""Queue the export of an Item sold on a store when it is new or a pushed field changed."""
+	if doc.flags.from_woocommerce or not (doc.get("woocommerce_sell_on") or doc.variant_of):
+		return  # made from the shop's product, or sold on no store
+	template = doc.variant_of or doc.name
+	stores = stores_selling(doc.name)
+	if not stores or not _changed(doc):
+		return
+	for store in stores:
+		frappe.enqueue(
+			"woocommerce_sync.product_export.export_item",
+			queue="long",
+			job_id=f"woocommerce-export::{store}::{template}",
+			deduplicate=True,
+			enqueue_after_commit=True,
+			item_code=template,
+			store=store,
+			trigger="Scheduler",
+		)
+
+
+def _changed(doc) -> bool:
+	before = doc.get_doc_before_save()
+	if before is None:
+		return True
+	return _stores(before) != _stores(doc) or any(before.get(f) != doc.get(f) for f in WATCHED_FIELDS)
+
+
+def _stores(item) -> set[str]:
+	return {row.woocommerce_server for row in item.get("woocommerce_sell_on") or []}
+
+
+def export_item(item_code: str, store: str, trigger: str = "Manual") -> SyncRun:
+	"""Create or update one Item (a variant: its template and all its variants) in one store."""
+	settings = frappe.get_doc(SETTINGS, store)
+	item = frappe.get_doc("Item", item_code)
+	if item.variant_of:
+		item = frappe.get_doc("Item", item.variant_of)
+	run = SyncRun(store, trigger)
+	run.note(_("Export of Item {0}.").format(item.name))
+	try:
+		with get_client(settings) as client:
+			Exporter(settings, client, run).export(item)
+	except WooCommerceError as exc:
+		frappe.db.rollback()
+		run.fail(item.name, explain(exc), reference=("Item", item.name))
+	except Exception as exc:
+		frappe.db.rollback()
+		frappe.log_error(title=f"WooCommerce export of Item {item.name} to store {store} failed")
+		run.fail(
+			item.name,
+			_("Store {0}, Item {1}: {2}").format(store, item.name, exc),
+			reference=("Item", item.name),
+		)
+	run.finish()
+	return run
+
+
+@frappe.whitelist()
+def pull_product(store: str, product_id: int) -> dict:
+	"""Make an Item (or a template with its variants) from a WooCommerce product."""
+	frappe.only_for(("System Manager", "WooCommerce Manager"))
+	settings = frappe.get_doc(SETTINGS, store)
+	try:
+		with get_client(settings) as client:
+			product = client.get(f"products/{int(product_id)}")
+			item_code = ItemMaker(settings, client).make(product)
+	except WooCommerceError as exc:
+		frappe.throw(explain(exc))
+	frappe.db.commit()
+	return {"item_code": item_code}
+
+
+# ERPNext -> WooCommerce ------------------------------------------------------------------------
+
+
+class Exporter:
+	def __init__(self, settings, client: WooCommerceClient, run: SyncRun):
+		self.settings = settings
+		self.store = settings.name
+		self.client = client
+		self.run = run
+		self.links = store_links(self.store)
+		self.by_item = {code: key for key, code in self.links.items()}
+
+	def export(self, item) -> None:
+		if item.has_variants:
+			self.export_template(item)
+		else:
+			self.export_simple(item)
+		frappe.db.commit()
+
+	def sku(self, item) -> str:
+		return str(item.get(self.settings.product_match_field or "item_code") or item.name)
+
+	def export_simple(self, item) -> None:
+		key = self.by_item.get(item.name)
+		if key is None:
+			found = self.client.get("products", {"sku": self.sku(item)})
+			if found:
+				key = _key(found[0])
+				link_item(item.name, self.store, *key)
+				self.run.note(
+					_("Item {0} paired with the shop's {1} by SKU.").format(item.name, describe(*key))
+				)
+			else:
+				created = self.client.post("products", self.new_product(item, "simple"))
+				link_item(item.name, self.store, int(created["id"]), 0)
+				self.run.count("created")
+				return
+		endpoint = f"products/{key[0]}/variations/{key[1]}" if key[1] else f"products/{key[0]}"
+		self.client.put(
+			endpoint, {**self.details(item, variation=bool(key[1])), **self.live_fields(item, key)}
+		)
+		self.run.count("updated")
+
+	def export_template(self, template) -> None:
+		variants = frappe.get_all(
+			"Item", filters={"variant_of": template.name, "disabled": 0}, pluck="name", order_by="name"
+		)
+		options = variant_options(variants)
+		attributes = [
+			{
+				"name": row.attribute,
+				"options": options.get(row.attribute, []),
+				"variation": True,
+				"visible": True,
+			}
+			for row in template.attributes
+		]
+		key = self.by_item.get(template.name)
+		if key is None:
+			found = self.client.get("products", {"sku": self.sku(template)})
+			if found:
+				key = (int(found[0]["id"]), 0)
+				self.client.put(f"products/{key[0]}", {**self.details(template), "attributes": attributes})
+				self.run.count("updated")
+			else:
+				created = self.client.post(
+					"products", {**self.new_product(template, "variable"), "attributes": attributes}
+				)
+				key = (int(created["id"]), 0)
+				self.run.count("created")
+			link_item(template.name, self.store, *key)
+		else:
+			self.client.put(f"products/{key[0]}", {**self.details(template), "attributes": attributes})
+			self.run.count("updated")
+		self.export_variants(key[0], [frappe.get_doc("Item", code) for code in variants])
+
+	def export_variants(self, product_id: int, variants: list) -> None:
+		existing = {
+			str(v.get("sku") or "").casefold(): int(v["id"])
+			for v in self.client.iter_all(f"products/{product_id}/variations")
+		}
+		create, update, created_for = [], [], []
+		for variant in variants:
+			key = self.by_item.get(variant.name)
+			if key is None and self.sku(variant).casefold() in existing:
+				key = (product_id, existing[self.sku(variant).casefold()])
+				link_item(variant.name, self.store, *key)
+			if key is None:
+				create.append(
+					{
+						**self.new_product(variant, None),
+						"attributes": [
+							{"name": row.attribute, "option": row.attribute_value}
+							for row in variant.attributes
+						],
+					}
+				)
+				created_for.append(variant.name)
+			else:
+				update.append(
+					{"id": key[1], **self.details(variant, variation=True), **self.live_fields(variant, key)}
+				)
+		if not create and not update:
+			return
+		answer = self.client.batch(f"products/{product_id}/variations", create=create, update=update)
+		for item_code, made in zip(created_for, answer.get("create", []), strict=False):
+			if made.get("error"):
+				self.run.fail(
+					item_code,
+					_("Store {0}, Item {1}: {2}").format(self.store, item_code, made["error"].get("message")),
+					reference=("Item", item_code),
+				)
+				continue
+			link_item(item_code, self.store, product_id, int(made["id"]))
+			self.run.count("created")
+		for made in answer.get("update", []):
+			if made.get("error"):
+				self.run.fail(describe(product_id, made.get("id")), str(made["error"].get("message")))
+			else:
+				self.run.count("updated")
+
+	def new_product(self, item, product_type: str | None) -> dict:
+		"""A product (or, without a type, a variation) as WooCommerce should first see it."""
+		fields = {**self.details(item, variation=product_type is None, creating=True), "sku": self.sku(item)}
+		if product_type:
+			fields.update(type=product_type, status=self.settings.new_product_status or "draft")
+		if product_type != "variable":
+			if self.settings.sync_stock and item.is_stock_item:
+				fields["manage_stock"] = True
+			fields.update(self.live_fields(item, (0, 0)))
+		return fields
+
+	def details(self, item, variation: bool = False, creating: bool = False) -> dict:
+		"""Name, description, weight and dimensions, as far as the store pushes them."""
+		settings, fields = self.settings, {}
+		if not variation and (creating or settings.push_product_name):
+			fields["name"] = item.item_name
+		if creating or settings.push_description:
+			fields["description"] = item.description or ""
+		if creating or settings.push_weight_and_dimensions:
+			fields["weight"] = _number(item.weight_per_unit)
+			fields["dimensions"] = {d: _number(item.get(f"woocommerce_{d}")) for d in DIMENSIONS}
+		return fields
+
+	def live_fields(self, item, key: tuple[int, int]) -> dict:
+		"""Stock and prices, computed exactly as the minute push does."""
+		row = frappe._dict(
+			item_code=item.name,
+			product_id=key[0],
+			variation_id=key[1],
+			is_stock_item=item.is_stock_item,
+			has_variants=item.has_variants,
+			stock_uom=item.stock_uom,
+		)
+		fields: dict = {}
+		updates = stock_updates(self.settings, [row]) if self.settings.sync_stock else []
+		for update in updates + price_updates(self.settings, [row]):
+			fields.update(update.fields)
+		return fields
+
+
+def variant_options(variants: list[str]) -> dict[str, list[str]]:
+	"""Attribute -> the values the variants use, in a stable order."""
+	options: dict[str, list[str]] = {}
+	for row in frappe.get_all(
+		"Item Variant Attribute",
+		filters={"parenttype": "Item", "parent": ("in", variants or [""])},
+		fields=["attribute", "attribute_value"],
+		order_by="idx",
+	):
+		values = options.setdefault(row.attribute, [])
+		if row.attribute_value not in values:
+			values.append(row.attribute_value)
+	return options
+
+
+def _key(product: dict) -> tuple[int, int]:
+	"""A SKU look-up answers variations too (WooCommerce searches both): pair those as such."""
+	if product.get("type") == "variation" or product.get("parent_id"):
+		return (int(product["parent_id"]), int(product["id"]))
+	return (int(product["id"]), 0)
+
+
+def _number(value) -> str:
+	return f"{flt(value):g}" if flt(value) else ""
+
+
+# WooCommerce -> ERPNext ------------------------------------------------------------------------
+
+
+class ItemMaker:
+	"""A WooCommerce product as an Item, paired and sold on the store; a no-op if already paired."""
+
+	def __init__(self, settings, client: WooCommerceClient):
+		self.settings = settings
+		self.store = settings.name
+		self.client = client
+		self.links = store_links(self.store)
+
+	def make(self, product: dict) -> str:
+		key = (int(product["id"]), 0)
+		if key in self.links:
+			return self.links[key]
+		if product.get("type") == "variable":
+			return self.make_template(product)
+		return self.make_item(product, self.code(product), key)
+
+	def code(self, product: dict, parent: dict | None = None) -> str:
+		if product.get("sku"):
+			return str(product["sku"]).strip()
+		if parent:
+			return f"WC-{self.store}-{parent['id']}-{product['id']}"
+		return f"WC-{self.store}-{product['id']}"
+
+	def base(self, product: dict, name: str) -> dict:
+		dimensions = product.get("dimensions") or {}
+		return {
+			"doctype": "Item",
+			**new_item_defaults(self.settings),
+			"item_name": name[:140],
+			"description": product.get("description") or name,
+			"weight_per_unit": flt(product.get("weight")),
+			**{f"woocommerce_{d}": flt(dimensions.get(d)) for d in DIMENSIONS},
+		}
+
+	def make_item(self, product: dict, item_code: str, key: tuple[int, int], **extra) -> str:
+		if frappe.db.exists("Item", item_code):
+			frappe.throw(
+				_(
+					"Store {0}: an Item {1} already exists for {2}; pair them with Map Existing Products."
+				).format(self.store, frappe.bold(item_code), describe(*key))
+			)
+		item = frappe.get_doc(
+			{**self.base(product, str(product.get("name") or item_code)), "item_code": item_code, **extra}
+		)
+		item.append("woocommerce_sell_on", {"woocommerce_server": self.store})
+		item.flags.from_woocommerce = True
+		item.insert(ignore_permissions=True)
+		link_item(item.name, self.store, *key, sell=False)
+		self.set_price(item.name, product)
+		return item.name
+
+	def make_template(self, product: dict) -> str:
+		variations = list(self.client.iter_all(f"products/{product['id']}/variations"))
+		attributes = [a for a in product.get("attributes") or [] if a.get("variation")]
+		for attribute in attributes:
+			ensure_attribute(attribute["name"], attribute.get("options") or [])
+		template = self.make_item(
+			product,
+			self.code(product),
+			(int(product["id"]), 0),
+			has_variants=1,
+			attributes=[{"attribute": a["name"]} for a in attributes],
+		)
+		from erpnext.controllers.item_variant import create_variant
+
+		for variation in variations:
+			chosen = {a["name"]: a["option"] for a in variation.get("attributes") or []}
+			variant = create_variant(template, {a["name"]: chosen.get(a["name"]) for a in attributes})
+			variant.item_code = self.code(variation, product)
+			variant.update(
+				{
+					k: v
+					for k, v in self.base(variation, variant.item_name).items()
+					if k.startswith(("weight", "woocommerce_"))
+				}
+			)
+			variant.flags.from_woocommerce = True
+			variant.insert(ignore_permissions=True)
+			link_item(variant.name, self.store, int(product["id"]), int(variation["id"]), sell=False)
+			self.set_price(variant.name, variation)
+		return template
+
+	def set_price(self, item_code: str, product: dict) -> None:
+		"""The shop's regular price into the Regular Price List, when the store has one."""
+		rate = from_store_price(product.get("regular_price"), price_rules(self.settings))
+		if not self.settings.regular_price_list or rate is None:
+			return
+		frappe.get_doc(
+			{
+				"doctype": "Item Price",
+				"price_list": self.settings.regular_price_list,
+				"item_code": item_code,
+				"price_list_rate": rate,
+			}
+		).insert(ignore_permissions=True)
+
+
+def ensure_attribute(name: str, values: list[str]) -> None:
+	"""An Item Attribute with these values (WooCommerce's custom attributes have no ERPNext twin)."""
+	attribute = (
+		frappe.get_doc("Item Attribute", name)
+		if frappe.db.exists("Item Attribute", name)
+		else frappe.get_doc({"doctype": "Item Attribute", "attribute_name": name})
+	)
+	known = {row.attribute_value for row in attribute.item_attribute_values}
+	abbrs = {row.abbr for row in attribute.item_attribute_values}
+	for value in values:
+		if value in known:
+			continue
+		abbr = value.upper().replace(" ", "")[:10]
+		while abbr in abbrs:
+			abbr = f"{abbr[:8]}{len(abbrs)}"
+		abbrs.add(abbr)
+		attribute.append("item_attribute_values", {"attribute_value": value, "abbr": abbr})
+	attribute.save(ignore_permissions=True)

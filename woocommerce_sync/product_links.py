@@ -1,0 +1,148 @@
+"""Which Items a store sells and which product or variation each one is there.
+
+The pairing is the Item's *WooCommerce Products* table (WooCommerce Item Link, also filled by the
+order import); whether the Item is sold on a store is the Item's *Sell on WooCommerce Stores*
+(a variant is sold where its template is). Stock, prices and details are pushed only for Items
+that are both paired and sold on that store.
+"""
+
+from collections.abc import Sequence
+
+import frappe
+from frappe.utils import now_datetime
+
+LINK = "WooCommerce Item Link"
+ITEM_STORE = "WooCommerce Item Store"
+ProductKey = tuple[int, int]
+
+
+def sold_links(store: str, item_codes: Sequence[str] | None = None) -> list[frappe._dict]:
+	"""Paired Items sold on the store (all of them, or those among `item_codes`), in one query.
+
+	Rows: item_code, product_id, variation_id, is_stock_item, has_variants, stock_uom.
+	"""
+	if item_codes is not None and not item_codes:
+		return []
+	only = "and link.parent in %(items)s" if item_codes is not None else ""
+	return frappe.db.sql(
+		f"""
+		select link.parent as item_code, link.woocommerce_product_id as product_id,
+			link.woocommerce_variation_id as variation_id, item.is_stock_item, item.has_variants,
+			item.stock_uom
+		from `tab{LINK}` link
+		join `tabItem` item on item.name = link.parent
+		where link.parenttype = 'Item' and link.woocommerce_server = %(store)s and item.disabled = 0
+			and (
+				exists (
+					select 1 from `tab{ITEM_STORE}` sold
+					where sold.parent = item.name and sold.parenttype = 'Item'
+						and sold.woocommerce_server = %(store)s
+				)
+				or exists (
+					select 1 from `tab{ITEM_STORE}` sold
+					where sold.parent = item.variant_of and sold.parenttype = 'Item'
+						and sold.woocommerce_server = %(store)s
+				)
+			)
+			{only}
+		order by link.woocommerce_product_id, link.woocommerce_variation_id
+		""",
+		{"store": store, "items": tuple(item_codes or ())},
+		as_dict=True,
+	)
+
+
+def store_links(store: str) -> dict[ProductKey, str]:
+	"""Every pairing of the store, sold or not: (product id, variation id) -> item code."""
+	return {
+		(row.woocommerce_product_id, row.woocommerce_variation_id): row.parent
+		for row in frappe.get_all(
+			LINK,
+			filters={"parenttype": "Item", "woocommerce_server": store},
+			fields=["parent", "woocommerce_product_id", "woocommerce_variation_id"],
+		)
+	}
+
+
+def is_sold_on(item_code: str, store: str) -> bool:
+	template = frappe.db.get_value("Item", item_code, "variant_of")
+	return bool(
+		frappe.db.exists(
+			ITEM_STORE,
+			{
+				"parenttype": "Item",
+				"woocommerce_server": store,
+				"parent": ("in", [item_code, template or ""]),
+			},
+		)
+	)
+
+
+def stores_selling(item_code: str) -> list[str]:
+	"""Stores the Item (or its template) is flagged as sold on."""
+	template = frappe.db.get_value("Item", item_code, "variant_of")
+	return frappe.get_all(
+		ITEM_STORE,
+		filters={"parenttype": "Item", "parent": ("in", [item_code, template or ""])},
+		pluck="woocommerce_server",
+		distinct=True,
+	)
+
+
+def link_item(item_code: str, store: str, product_id: int, variation_id: int = 0, sell: bool = True) -> None:
+	"""Pair an Item with a product or variation (and mark it sold on the store) without saving
+	the whole Item: mapping thousands of Items must not run Item's validation thousands of times.
+	The unique index on the link rows still refuses a second Item for the same product."""
+	_append_row(
+		item_code,
+		"woocommerce_links",
+		LINK,
+		{
+			"woocommerce_server": store,
+			"woocommerce_product_id": product_id,
+			"woocommerce_variation_id": variation_id,
+			"last_synced": now_datetime(),
+		},
+	)
+	if sell and not frappe.db.exists(
+		ITEM_STORE, {"parenttype": "Item", "parent": item_code, "woocommerce_server": store}
+	):
+		_append_row(item_code, "woocommerce_sell_on", ITEM_STORE, {"woocommerce_server": store})
+
+
+def mark_synced(store: str, keys: Sequence[ProductKey]) -> None:
+	"""Stamp Last Synced on the link rows of products just pushed, one statement per batch."""
+	if not keys:
+		return
+	frappe.db.sql(
+		f"""update `tab{LINK}` set last_synced = %(now)s
+		where woocommerce_server = %(store)s
+			and (woocommerce_product_id, woocommerce_variation_id) in %(keys)s""",
+		{"now": now_datetime(), "store": store, "keys": tuple(tuple(key) for key in keys)},
+	)
+
+
+def describe(product_id: int, variation_id: int = 0) -> str:
+	"""How a product is named in the Sync Log's WooCommerce ID column."""
+	if variation_id:
+		return f"variation {variation_id} of product {product_id}"
+	return f"product {product_id}"
+
+
+def _append_row(parent: str, parentfield: str, doctype: str, values: dict) -> None:
+	idx = frappe.db.sql(
+		f"select ifnull(max(idx), 0) from `tab{doctype}` where parent = %s and parentfield = %s",
+		(parent, parentfield),
+	)[0][0]
+	row = frappe.get_doc(
+		{
+			"doctype": doctype,
+			"parent": parent,
+			"parenttype": "Item",
+			"parentfield": parentfield,
+			"idx": idx + 1,
+			**values,
+		}
+	)
+	row.db_insert()
+	frappe.clear_document_cache("Item", parent)

@@ -1,0 +1,184 @@
+"""Map Existing Products: pair every product and variation of a store with an Item by SKU.
+
+Reads the whole catalogue (100 products per request, plus the variations of each variable
+product), looks the SKUs up in the store's match field (one query per 500 SKUs), and pairs what
+`core.product_matching` decides; paired Items are marked sold on the store. Store products left
+unpaired are listed with the reason in the Sync Log's failures, ERPNext sales Items left
+unpaired in its notes. Nothing is created unless asked (`create_items`: an Item for each store
+product no Item matches). A dry run pairs nothing and says what it would do.
+"""
+
+from collections.abc import Iterator
+
+import frappe
+from frappe import _
+
+from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
+from woocommerce_sync.core.product_batch import chunks
+from woocommerce_sync.core.product_matching import (
+	ItemCandidate,
+	StoreProduct,
+	plan_mapping,
+	product_from_json,
+)
+from woocommerce_sync.product_export import ItemMaker
+from woocommerce_sync.product_links import link_item, sold_links, store_links
+from woocommerce_sync.sync_log import SyncRun
+
+SETTINGS = "WooCommerce Integration Settings"
+FIELDS = "id,type,sku,name,attributes,variations,parent_id"
+LISTED_ITEMS = 100
+NOT_FOUND_PREFIXES = ("no Item matches SKU", "it has no SKU")
+
+
+@frappe.whitelist()
+def map_existing_products(store: str, create_items: bool = False, dry_run: bool = False) -> dict:
+	"""The settings form's Map Existing Products, queued on the long queue."""
+	frappe.only_for(("System Manager", "WooCommerce Manager"))
+	job = frappe.enqueue(
+		"woocommerce_sync.product_mapping.map_products",
+		queue="long",
+		timeout=3600,
+		job_id=f"woocommerce-map-products::{store}",
+		deduplicate=True,
+		store=store,
+		trigger="Manual",
+		create_items=frappe.utils.sbool(create_items),
+		dry_run=frappe.utils.sbool(dry_run),
+	)
+	return {"queued": bool(job)}
+
+
+def map_products(
+	store: str, trigger: str = "Manual", create_items: bool = False, dry_run: bool = False
+) -> SyncRun:
+	settings = frappe.get_doc(SETTINGS, store)
+	run = SyncRun(store, trigger, dry_run=dry_run)
+	run.note(
+		_("Map Existing Products by Item field {0}.").format(settings.product_match_field or "item_code")
+	)
+	try:
+		with get_client(settings) as client:
+			products = [product for product, _json in iter_store_products(client)]
+			plan = plan_mapping(
+				products,
+				items_by_value(
+					settings.product_match_field or "item_code", [p.sku for p in products if p.sku]
+				),
+				store_links(store),
+				frappe.get_all("Item", filters={"disabled": 0, "is_sales_item": 1}, pluck="name"),
+			)
+			run.counts["skipped"] = len(plan.already_linked)
+			for item_code, product in plan.to_link:
+				pair(run, store, item_code, product, dry_run)
+			for product, reason in plan.unmatched_products:
+				if (
+					create_items
+					and not dry_run
+					and reason.startswith(NOT_FOUND_PREFIXES)
+					and not product.variation_id
+				):
+					make_item(run, settings, client, product)
+				else:
+					run.fail(
+						product.label,
+						_("Store {0}: {1} was not paired: {2}.").format(store, product.label, reason),
+					)
+	except WooCommerceError as exc:
+		run.finish(error=explain(exc))
+		return run
+	report_unmatched_items(run, plan.unmatched_items)
+	report_not_sold(run, store, [item_code for item_code, _product in plan.already_linked])
+	run.finish()
+	return run
+
+
+def iter_store_products(client: WooCommerceClient) -> Iterator[tuple[StoreProduct, dict]]:
+	"""Every product, and after each variable product its variations."""
+	for page in client.iter_pages("products", {"_fields": FIELDS}):
+		for product in page:
+			yield product_from_json(product), product
+			if product.get("type") == "variable" and product.get("variations"):
+				for variation in client.iter_all(f"products/{product['id']}/variations", {"_fields": FIELDS}):
+					yield product_from_json(variation, product), variation
+
+
+def items_by_value(field: str, skus: list[str]) -> dict[str, list[ItemCandidate]]:
+	"""Items whose match field equals one of the SKUs (case-insensitively, as SKUs are unique)."""
+	found: dict[str, list[ItemCandidate]] = {}
+	for batch in chunks(sorted(set(skus)), 500):
+		for row in frappe.get_all(
+			"Item",
+			filters={field: ("in", batch), "disabled": 0},
+			fields=["name", field, "has_variants"],
+		):
+			found.setdefault(str(row.get(field)).casefold(), []).append(
+				ItemCandidate(row.name, bool(row.has_variants))
+			)
+	return found
+
+
+def pair(run: SyncRun, store: str, item_code: str, product: StoreProduct, dry_run: bool) -> None:
+	if dry_run:
+		run.count("created")
+		return
+	try:
+		link_item(item_code, store, product.product_id, product.variation_id)
+		frappe.db.commit()
+	except (frappe.UniqueValidationError, frappe.DuplicateEntryError):
+		frappe.db.rollback()
+		run.fail(
+			product.label,
+			_("Store {0}: {1} was paired with another Item meanwhile (an order import?).").format(
+				store, product.label
+			),
+			reference=("Item", item_code),
+		)
+		return
+	run.count("created")
+
+
+def make_item(run: SyncRun, settings, client: WooCommerceClient, product: StoreProduct) -> None:
+	try:
+		full = client.get(f"products/{product.product_id}")
+		item_code = ItemMaker(settings, client).make(full)
+		frappe.db.commit()
+	except Exception as exc:
+		frappe.db.rollback()
+		message = explain(exc) if isinstance(exc, WooCommerceError) else str(exc)
+		run.fail(
+			product.label,
+			_("Store {0}: no Item could be made for {1}: {2}").format(settings.name, product.label, message),
+		)
+		return
+	run.count("created")
+	run.note(_("Item {0} made from {1}.").format(item_code, product.label))
+
+
+def report_unmatched_items(run: SyncRun, item_codes: list[str]) -> None:
+	if not item_codes:
+		return
+	shown = ", ".join(item_codes[:LISTED_ITEMS])
+	more = len(item_codes) - LISTED_ITEMS
+	run.note(
+		_("{0} sales Items have no product in this store: {1}").format(len(item_codes), shown)
+		+ (_(" and {0} more").format(more) if more > 0 else "")
+	)
+
+
+def report_not_sold(run: SyncRun, store: str, paired: list[str]) -> None:
+	"""Items paired earlier (e.g. by the order import) but not ticked as sold on the store get no
+	stock or price updates; say so rather than tick them behind the owner's back."""
+	sold = {link.item_code for link in sold_links(store)}
+	idle = sorted(code for code in paired if code not in sold)
+	if idle:
+		shown = ", ".join(idle[:LISTED_ITEMS])
+		more = len(idle) - LISTED_ITEMS
+		run.note(
+			_(
+				"{0} Items are paired with this store's products but not marked sold on it, so their stock "
+				"and prices are not pushed; tick the store in their Sell on WooCommerce Stores: {1}"
+			).format(len(idle), shown)
+			+ (_(" and {0} more").format(more) if more > 0 else "")
+		)

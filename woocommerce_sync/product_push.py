@@ -1,0 +1,138 @@
+"""Send product updates (stock, prices) to WooCommerce in batches, and the job that runs each minute.
+
+`push_pending` drains the queue of items whose stock or price changed (product_queue), and for
+every enabled store pushes the paired Items sold there: one `products/batch` call per 100
+products (one `products/<id>/variations/batch` per variable product), whatever mix of stock and
+price changes a minute brought. Every answer is checked per product: an error, or a product
+whose "Manage stock" is off in WooCommerce (the shop then ignores stock_quantity silently), is
+a failure in the Sync Log with what to do, not a silent skip.
+"""
+
+from collections.abc import Sequence
+
+import frappe
+from frappe import _
+
+from woocommerce_sync import product_queue
+from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError, WooCommerceUnavailable
+from woocommerce_sync.core.product_batch import ProductUpdate, plan_batches
+from woocommerce_sync.price_sync import price_updates, pushes_prices
+from woocommerce_sync.product_links import describe, mark_synced, sold_links
+from woocommerce_sync.stock_sync import stock_updates, stock_warehouses
+from woocommerce_sync.sync_log import SyncRun
+
+SETTINGS = "WooCommerce Integration Settings"
+NOTE_LIMIT = 50
+
+
+def push_pending() -> None:
+	"""Every minute (scheduler cron): push what changed since the last run, per store."""
+	stock = product_queue.take_stock()
+	prices = product_queue.take_prices()
+	if not stock and not prices:
+		return
+	for store in frappe.get_all(SETTINGS, filters={"enabled": 1}, pluck="name"):
+		settings = frappe.get_doc(SETTINGS, store)
+		warehouses = set(stock_warehouses(settings))
+		stock_items = (
+			{item for item, touched in stock.items() if touched & warehouses}
+			if settings.sync_stock
+			else set()
+		)
+		price_items = set(prices) if pushes_prices(settings) else set()
+		try:
+			push_items(settings, stock_items, price_items, "Scheduler")
+		except WooCommerceUnavailable:
+			product_queue.requeue({item: stock[item] for item in stock_items}, price_items)
+		except WooCommerceError:
+			pass  # in the Sync Log already; the hourly full pass pushes everything again
+		except Exception:
+			frappe.db.rollback()
+			frappe.log_error(title=f"WooCommerce stock and price push failed for store {store}")
+
+
+def push_items(settings, stock_items: set[str], price_items: set[str], trigger: str) -> SyncRun | None:
+	"""Push the stock and/or prices of these Items to one store; None when none is sold there."""
+	links = sold_links(settings.name, sorted(stock_items | price_items)) if stock_items | price_items else []
+	updates = stock_updates(settings, [link for link in links if link.item_code in stock_items])
+	updates += price_updates(settings, [link for link in links if link.item_code in price_items])
+	if not updates:
+		return None
+	run = SyncRun(settings.name, trigger)
+	run.note(_("Stock and price push after changes in ERPNext."))
+	try:
+		with get_client(settings) as client:
+			push_updates(client, settings.name, run, updates)
+	except WooCommerceError as exc:
+		run.finish(error=explain(exc))
+		raise
+	run.finish()
+	return run
+
+
+def push_updates(
+	client: WooCommerceClient, store: str, run: SyncRun, updates: Sequence[ProductUpdate]
+) -> None:
+	"""Send the updates in batches of at most 100; read every product's answer."""
+	pushed: list[str] = []
+	for batch in plan_batches(updates):
+		try:
+			answer = client.batch(batch.endpoint, update=batch.payload()["update"])
+		except WooCommerceUnavailable:
+			raise
+		except WooCommerceError as exc:
+			for update in batch.updates:
+				run.fail(describe(*update.key), explain(exc), reference=("Item", update.item_code))
+			continue
+		returned = {int(obj.get("id") or 0): obj for obj in answer.get("update", [])}
+		done = []
+		for update in batch.updates:
+			problem = _problem(store, update, returned.get(update.variation_id or update.product_id))
+			if problem:
+				run.fail(describe(*update.key), problem, reference=("Item", update.item_code))
+				continue
+			run.count("updated")
+			done.append(update.key)
+			pushed.append(f"{update.item_code}: {_summary(update.fields)}")
+		mark_synced(store, done)
+		frappe.db.commit()
+	if pushed:
+		more = len(pushed) - NOTE_LIMIT
+		run.note(
+			_("Pushed: {0}").format("; ".join(pushed[:NOTE_LIMIT]))
+			+ (_(" and {0} more").format(more) if more > 0 else "")
+		)
+
+
+def _problem(store: str, update: ProductUpdate, answer: dict | None) -> str | None:
+	if answer is None:
+		return _("{0}: WooCommerce did not answer for this product; it is retried on the next pass.").format(
+			where(store, update)
+		)
+	if answer.get("error"):
+		error = answer["error"]
+		message = error.get("message") if isinstance(error, dict) else str(error)
+		return _("{0}: WooCommerce refused the update: {1}").format(where(store, update), message)
+	if "stock_quantity" in update.fields and answer.get("manage_stock") is False:
+		return stock_not_managed(store, update)
+	return None
+
+
+def where(store: str, update: ProductUpdate) -> str:
+	return _("Store {0}, Item {1} ({2})").format(store, update.item_code, describe(*update.key))
+
+
+def stock_not_managed(store: str, update: ProductUpdate) -> str:
+	"""Seed 002's FAQ: WooCommerce silently ignores the quantity of a product not managing stock."""
+	return _(
+		'{0}: "Manage stock" is off for this product in WooCommerce, so the shop ignores its quantity '
+		"(ERPNext has {1} available). Tick Manage stock? under Product data > Inventory (and Enable "
+		"stock management under WooCommerce > Settings > Products > Inventory), or untick the store in "
+		"the Item's Sell on WooCommerce Stores."
+	).format(where(store, update), update.fields["stock_quantity"])
+
+
+def _summary(fields: dict) -> str:
+	shown = {k: v for k, v in fields.items() if v not in ("", None) or k == "sale_price"}
+	return ", ".join(f"{key}={value!s}" for key, value in shown.items())

@@ -1,0 +1,153 @@
+"""The hourly full pass: every paired Item sold on a store, compared with the shop, drift fixed.
+
+Pushes made each minute can be missed (a worker down, the shop down, a quantity changed by hand
+in WooCommerce, a Sales Order closed). This pass reads the store's paired products by id (100
+per request, plus one listing per variable product for its variations), compares stock and
+prices with ERPNext and pushes only what differs, in batches of 100. Products that no longer
+exist in the shop, or whose "Manage stock" is off, are reported in the Sync Log. With prices
+flowing from WooCommerce, this is also when the shop's prices are written to the price lists.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import now_datetime
+
+from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
+from woocommerce_sync.core.money import to_decimal
+from woocommerce_sync.core.product_batch import ProductUpdate
+from woocommerce_sync.core.stock import differs
+from woocommerce_sync.price_sync import price_updates, pull_prices, pushes_prices
+from woocommerce_sync.product_links import describe, sold_links
+from woocommerce_sync.product_push import push_updates, stock_not_managed
+from woocommerce_sync.stock_sync import stock_updates
+from woocommerce_sync.sync_log import SyncRun
+
+SETTINGS = "WooCommerce Integration Settings"
+FIELDS = (
+	"id,type,sku,name,status,manage_stock,stock_quantity,regular_price,sale_price,"
+	"date_on_sale_from,date_on_sale_to,variations,parent_id"
+)
+
+
+def enqueue_all_stores() -> None:
+	"""Hourly: one deduplicated job per enabled store that syncs stock or prices."""
+	for store in frappe.get_all(
+		SETTINGS, filters={"enabled": 1}, fields=["name", "sync_stock", "regular_price_list"]
+	):
+		if store.sync_stock or store.regular_price_list:
+			enqueue(store.name, "Scheduler")
+
+
+@frappe.whitelist()
+def sync_stock_now(store: str) -> dict:
+	"""The settings form's Sync Stock and Prices: the full pass, queued."""
+	frappe.only_for(("System Manager", "WooCommerce Manager"))
+	return {"queued": bool(enqueue(store, "Manual"))}
+
+
+def enqueue(store: str, trigger: str):
+	return frappe.enqueue(
+		"woocommerce_sync.product_reconciliation.reconcile_store",
+		queue="long",
+		timeout=3600,
+		job_id=f"woocommerce-reconcile::{store}",
+		deduplicate=True,
+		store=store,
+		trigger=trigger,
+	)
+
+
+def reconcile_store(store: str, trigger: str = "Scheduler") -> SyncRun:
+	settings = frappe.get_doc(SETTINGS, store)
+	run = SyncRun(store, trigger)
+	run.note(_("Full stock and price pass."))
+	links = sold_links(store)
+	try:
+		with get_client(settings) as client:
+			products = read_products(client, links)
+			present = []
+			for link in links:
+				if (link.product_id, link.variation_id) in products:
+					present.append(link)
+				else:
+					run.fail(
+						describe(link.product_id, link.variation_id),
+						_(
+							"Store {0}: {1}, paired with Item {2}, no longer exists in WooCommerce (deleted or in "
+							"the trash). Remove that row from the Item's WooCommerce Products, or run Map Existing "
+							"Products again."
+						).format(store, describe(link.product_id, link.variation_id), link.item_code),
+						reference=("Item", link.item_code),
+					)
+			updates = []
+			if settings.sync_stock:
+				updates += stock_drift(store, stock_updates(settings, present), products, run)
+			if pushes_prices(settings):
+				updates += [u for u in price_updates(settings, present) if _price_differs(u, products[u.key])]
+			pull_prices(settings, present, products, run)
+			push_updates(client, store, run, updates)
+	except WooCommerceError as exc:
+		run.finish(error=explain(exc))
+		return run
+	except Exception:
+		frappe.db.rollback()
+		frappe.log_error(title=f"WooCommerce full stock pass failed for store {store}")
+		run.finish(error=_("Unexpected error; see the Error Log."))
+		return run
+	# Paired products that were already right in the shop.
+	run.counts["skipped"] = max(len(present) - run.counts["updated"] - run.counts["failed"], 0)
+	settings.db_set("last_stock_reconciliation", now_datetime())
+	run.finish()
+	return run
+
+
+def read_products(client: WooCommerceClient, links: list) -> dict[tuple[int, int], dict]:
+	"""The paired products by id (100 per request) and the variations of paired variable products."""
+	products: dict[tuple[int, int], dict] = {}
+	for product in client.get_by_ids("products", [link.product_id for link in links], {"_fields": FIELDS}):
+		products[(int(product["id"]), 0)] = product
+	for parent in sorted({link.product_id for link in links if link.variation_id}):
+		if (parent, 0) not in products:
+			continue
+		for variation in client.iter_all(f"products/{parent}/variations", {"_fields": FIELDS}):
+			products[(parent, int(variation["id"]))] = variation
+	return products
+
+
+def stock_drift(
+	store: str, updates: list[ProductUpdate], products: dict, run: SyncRun
+) -> list[ProductUpdate]:
+	"""Only the quantities that differ from the shop; products not managing stock are reported."""
+	drifted = []
+	for update in updates:
+		product = products[update.key]
+		if not product.get("manage_stock"):
+			run.fail(
+				describe(*update.key), stock_not_managed(store, update), reference=("Item", update.item_code)
+			)
+		elif differs(product.get("stock_quantity"), update.fields["stock_quantity"]):
+			drifted.append(update)
+	return drifted
+
+
+def _price_differs(update: ProductUpdate, product: dict) -> bool:
+	"""Prices compared as amounts ("10" is "10.00"), sale dates by day."""
+	for field, wanted in update.fields.items():
+		current = product.get(field) or ""
+		if field.startswith("date_on_sale"):
+			same = str(current)[:10] == str(wanted)[:10]
+		else:
+			same = _same_amount(current, wanted)
+		if not same:
+			return True
+	return False
+
+
+def _same_amount(current: object, wanted: object) -> bool:
+	if not current or not wanted:
+		return (current or "") == (wanted or "")
+	try:
+		return to_decimal(current) == to_decimal(wanted)
+	except ValueError:
+		return False
