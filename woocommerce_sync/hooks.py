@@ -20,6 +20,8 @@ scheduler_events = {
 	"hourly_long": ["woocommerce_sync.sync_sales_orders.enqueue_all_stores"],
 }
 
+doctype_js = {"Sales Order": ["public/js/sales_order_invoice.js"]}
+
 doc_events = {
 	"Sales Order": {
 		"validate": "woocommerce_sync.order_link.set_live_key",

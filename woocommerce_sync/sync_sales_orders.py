@@ -38,6 +38,8 @@ from woocommerce_sync.core.order_mapping import (
 from woocommerce_sync.customers import CustomerResolver
 from woocommerce_sync.items import ItemResolver
 from woocommerce_sync.order_link import live_key
+from woocommerce_sync.sale_documents import order_invoice
+from woocommerce_sync.sync_invoice import SaleWorkflow
 from woocommerce_sync.sync_log import SyncRun
 from woocommerce_sync.webhook_registration import webhook_problems
 
@@ -269,6 +271,7 @@ class OrderImporter:
 		self.failed_ids: set[int] = set()
 		self.taken_po_numbers: dict[tuple[str, str], set[str | None]] = {}
 		self.succeeded_ids: set[int] = set()
+		self.sale = SaleWorkflow(settings, run)
 
 	def import_page(self, orders: list[dict]) -> None:
 		drafts: dict[int, SalesOrderDraft] = {}
@@ -293,6 +296,7 @@ class OrderImporter:
 					current = self._existing_orders([woocommerce_id]).get(str(woocommerce_id))
 					outcome = self.import_order(draft, current)
 				if not self.dry_run:
+					self.sale.follow(next(o for o in orders if o.get("id") == woocommerce_id))
 					frappe.db.commit()
 				self.run.count(outcome)
 				self.succeeded_ids.add(woocommerce_id)
@@ -383,7 +387,11 @@ class OrderImporter:
 		so.db_set(
 			{"woocommerce_status": draft.status, "woocommerce_modified": _naive(draft.date_modified_gmt)}
 		)
-		if so.docstatus == 1 and not _has_submitted_downstream(so.name):
+		if draft.status == "refunded" and order_invoice(self.store, draft.woocommerce_id):
+			return "updated"  # the sale stands; SaleWorkflow.follow credits the refunds
+		problems = self.sale.cancel_downstream(so.name, draft.woocommerce_id)
+		so.reload()  # cancelling its invoices and deliveries updated it
+		if so.docstatus == 1 and not problems and not _has_submitted_downstream(so.name):
 			so.cancel()
 			return "updated"
 		self.run.fail(
@@ -395,9 +403,12 @@ class OrderImporter:
 				draft.woocommerce_id,
 				draft.status,
 				so.name,
-				_("it is a draft")
-				if so.docstatus == 0
-				else _("an invoice or delivery is submitted against it"),
+				"; ".join(problems)
+				or (
+					_("it is a draft")
+					if so.docstatus == 0
+					else _("an invoice or delivery is submitted against it")
+				),
 			),
 			sales_order=so.name,
 		)
@@ -449,6 +460,7 @@ class OrderImporter:
 					"rate": line.rate,
 					"delivery_date": order_date,
 					"warehouse": settings.warehouse,
+					"woocommerce_line_id": line.woocommerce_line_id,
 				},
 			)
 		item_codes = {line.woocommerce_line_id: self.items.item_code(line) for line in draft.items}
