@@ -37,22 +37,25 @@ class SaleWorkflow:
 	def enabled(self) -> bool:
 		return bool(self.settings.create_invoice or self.settings.create_delivery_note)
 
-	def follow(self, order: dict, force_invoice: bool = False) -> None:
-		"""Bring the order's documents to what its WooCommerce state asks for, as configured."""
+	def follow(self, order: dict, force_invoice: bool = False) -> list[str]:
+		"""Bring the order's documents to what its WooCommerce state asks for, as configured;
+		return the names of the documents made."""
 		if not (self.enabled or force_invoice):
-			return
+			return []
 		status = normalize_status(order.get("status"))
 		if status in CANCELLING_STATUSES - {"refunded"}:
-			return
+			return []
 		so = live_sales_order(self.store, order["id"])
-		if not so or so.docstatus != 1:
-			return
-		invoice = self.invoice(so, order, force_invoice)
+		if not so or so.docstatus != 1 or so.status in ("Closed", "On Hold"):
+			return []
+		made: list[str] = []
+		invoice = self.invoice(so, order, force_invoice, made)
 		if invoice and invoice.docstatus == 1:
-			receive_payment(self.settings, invoice, order)
-			sync_refunds(self.settings, invoice, order, self.run)
+			made.append(receive_payment(self.settings, invoice, order))
+			made.extend(sync_refunds(self.settings, invoice, order, self.run))
 		if status == "completed" and self.settings.create_delivery_note:
-			self.deliver(so, order)
+			made.append(self.deliver(so, order))
+		return [name for name in made if name]
 
 	# Sales Invoice ------------------------------------------------------------------------------
 
@@ -63,7 +66,7 @@ class SaleWorkflow:
 			paid or not self.settings.invoice_only_paid
 		)
 
-	def invoice(self, so, order: dict, force: bool = False):
+	def invoice(self, so, order: dict, force: bool, made: list[str]):
 		"""The order's invoice: found, else made from the Sales Order when due; submitted if configured."""
 		name = order_invoice(self.store, order["id"])
 		if name:
@@ -83,6 +86,7 @@ class SaleWorkflow:
 				order.get("date_paid_gmt") or order.get("date_completed_gmt") or order.get("date_created_gmt")
 			)
 			invoice.insert(ignore_permissions=True)
+			made.append(invoice.name)
 		else:
 			return None
 		if invoice.docstatus == 0 and self.settings.submit_invoice:
@@ -91,10 +95,10 @@ class SaleWorkflow:
 
 	# Delivery Note ------------------------------------------------------------------------------
 
-	def deliver(self, so, order: dict) -> None:
+	def deliver(self, so, order: dict) -> str | None:
 		"""Deliver what is left to deliver; without stock the Delivery Note stays draft and is reported."""
 		if so.per_delivered >= 100:
-			return
+			return None
 		draft = frappe.db.get_value(
 			"Delivery Note Item", {"against_sales_order": so.name, "docstatus": 0}, "parent"
 		)
@@ -115,9 +119,10 @@ class SaleWorkflow:
 			self.run.note(
 				_(
 					"WooCommerce order {0} is completed, but Delivery Note {1} could not be submitted ({2}). "
-					"Fix that (usually: receive the stock) and submit it; the next sync tries again."
+					"Fix that (usually: receive the stock), then submit the draft Delivery Note."
 				).format(order["id"], note.name, error_message(exc))
 			)
+		return note.name
 
 	# Cancellation -------------------------------------------------------------------------------
 
@@ -210,13 +215,14 @@ def run_for_orders(
 			for order in client.get_by_ids("orders", ids[start : start + 100]):
 				try:
 					if action == "create_invoices":
-						workflow.follow(order, force_invoice=True)
+						made = workflow.follow(order, force_invoice=True)
 					else:
 						invoice = order_invoice(store, order["id"])
-						if invoice:
-							sync_refunds(settings, frappe.get_doc("Sales Invoice", invoice), order, run)
+						made = invoice and sync_refunds(
+							settings, frappe.get_doc("Sales Invoice", invoice), order, run
+						)
 					frappe.db.commit()
-					run.count("updated")
+					run.count("created" if made else "skipped")
 				except Exception as exc:
 					frappe.db.rollback()
 					reason = _("WooCommerce store {0}, order {1}: {2}").format(

@@ -495,3 +495,33 @@ class TestDeliveryAndCancellation(SaleWorkflowTestCase):
 		self.sync(order)
 		self.assertEqual(self.delivery_notes(order, 0), [], "the draft is deleted with the sale")
 		self.assertEqual(self.sales_order(order).docstatus, 2)
+
+
+class TestCommandAndSettings(SaleWorkflowTestCase):
+	def test_create_invoices_for_the_orders_without_one(self):
+		self.settings.db_set("create_invoice", 0)
+		frappe.db.commit()
+		orders = [self.order(), self.order()]
+		for order in orders:
+			self.sync(order)
+		run = run_for_orders(self.store, "create_invoices")
+		self.assertEqual(run.counts["created"], 2, run.failures)
+		for order in orders:
+			[invoice] = self.invoices(order)
+			self.assert_matches_order(invoice, order)
+			self.assertEqual(d(invoice.outstanding_amount), 0)
+		again = run_for_orders(self.store, "create_invoices")
+		self.assertEqual(again.counts, {"created": 0, "updated": 0, "skipped": 0, "failed": 0})
+
+	def test_settings_say_what_the_workflow_needs(self):
+		self.settings.submit_orders = 0
+		with self.assertRaisesRegex(frappe.ValidationError, "Submit Imported Sales Orders"):
+			self.settings.save()
+		self.settings.reload()
+		self.settings.append("payment_methods", {"payment_method": "bacs", "mode_of_payment": "Cash"})
+		with self.assertRaisesRegex(frappe.ValidationError, "listed twice"):
+			self.settings.save()
+		self.settings.reload()
+		self.settings.invoice_statuses = "Processing, wc-completed"
+		self.settings.save()
+		self.assertEqual(self.settings.invoice_statuses, "processing\ncompleted")
