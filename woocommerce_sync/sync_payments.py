@@ -10,7 +10,7 @@ what makes a second run, or a run after a crash, pay nothing twice.
 import frappe
 from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
 from frappe import _
-from frappe.utils import flt
+from frappe.utils import flt, getdate
 
 from woocommerce_sync.sale_documents import site_datetime, undo
 
@@ -46,7 +46,7 @@ def _pay(settings, invoice, order: dict, reference: str, posting_date) -> str | 
 	entry.update(
 		{
 			"mode_of_payment": mode_of_payment,
-			"posting_date": max(posting_date, invoice.posting_date),
+			"posting_date": max(getdate(posting_date), getdate(invoice.posting_date)),
 			"reference_no": reference[:140],
 			"reference_date": posting_date,
 			"remarks": _("{0}, paid with {1} in WooCommerce store {2}").format(

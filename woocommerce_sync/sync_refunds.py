@@ -21,6 +21,7 @@ from woocommerce_sync.sync_payments import refund_payment
 
 def sync_refunds(settings, invoice, order: dict, run: SyncRun) -> list[str]:
 	"""Credit every refund of the order not yet credited, and pay back what stands on its own."""
+	# Imported here: the importer imports this module (through sync_invoice) at its top.
 	from woocommerce_sync.sync_sales_orders import mapping_config
 
 	credited = credit_notes(settings.name, order["id"])
