@@ -13,7 +13,8 @@ import frappe
 from erpnext.selling.doctype.sales_order.sales_order import make_delivery_note, make_sales_invoice
 from frappe import _
 
-from woocommerce_sync.connection import SETTINGS, get_client
+from woocommerce_sync.connection import SETTINGS, explain, get_client
+from woocommerce_sync.core.client import WooCommerceError
 from woocommerce_sync.core.order_mapping import CANCELLING_STATUSES, normalize_status
 from woocommerce_sync.sale_documents import (
 	error_message,
@@ -175,25 +176,26 @@ class SaleWorkflow:
 @frappe.whitelist()
 def create_invoice(sales_order: str) -> dict:
 	"""Sales Order > Actions > Create Invoice: the invoice (and payment, as configured) now."""
-	return _manual(sales_order, "Sales Invoice", "create", "create_invoices")
+	return _manual(sales_order, "create_invoices")
 
 
 @frappe.whitelist()
 def sync_order_refunds(sales_order: str) -> dict:
 	"""Sales Order > Actions > Sync Refunds: a Credit Note for each refund not yet credited."""
-	return _manual(sales_order, "Sales Invoice", "create", "sync_refunds")
+	return _manual(sales_order, "sync_refunds")
 
 
-def _manual(sales_order: str, doctype: str, right: str, action: str) -> dict:
+def _manual(sales_order: str, action: str) -> dict:
+	"""One order, at once, for a user who may read the Sales Order and create Sales Invoices."""
 	so = frappe.get_doc("Sales Order", sales_order)
 	so.check_permission("read")
-	if not frappe.has_permission(doctype, right):
-		frappe.throw(_("You may not create a {0}.").format(_(doctype)), frappe.PermissionError)
+	if not frappe.has_permission("Sales Invoice", "create"):
+		frappe.throw(_("You may not create Sales Invoices."), frappe.PermissionError)
 	if not (so.woocommerce_server and so.woocommerce_id):
 		frappe.throw(_("Sales Order {0} did not come from WooCommerce.").format(so.name))
 	run = run_for_orders(so.woocommerce_server, action, [int(so.woocommerce_id)], trigger="Manual")
-	if run.failures:
-		frappe.throw(run.failures[0]["reason"])
+	if run.failures or not (run.counts["created"] or run.counts["skipped"]):
+		frappe.throw(run.failures[0]["reason"] if run.failures else "; ".join(run.notes))
 	return {"sync_log": run.name, "invoice": order_invoice(so.woocommerce_server, so.woocommerce_id)}
 
 
@@ -210,32 +212,48 @@ def run_for_orders(
 	run = SyncRun(store, trigger)
 	workflow = SaleWorkflow(settings, run)
 	ids = ids or [int(i) for i in order_ids_to_follow(store, action)]
-	with get_client(settings) as client:
-		for start in range(0, len(ids), 100):
-			for order in client.get_by_ids("orders", ids[start : start + 100]):
-				try:
-					if action == "create_invoices":
-						made = workflow.follow(order, force_invoice=True)
-					else:
-						invoice = order_invoice(store, order["id"])
-						made = invoice and sync_refunds(
-							settings, frappe.get_doc("Sales Invoice", invoice), order, run
-						)
-					frappe.db.commit()
-					run.count("created" if made else "skipped")
-				except Exception as exc:
-					frappe.db.rollback()
-					reason = _("WooCommerce store {0}, order {1}: {2}").format(
-						store, order["id"], error_message(exc)
-					)
-					run.fail(order["id"], reason)
-					frappe.log_error(
-						title=f"WooCommerce order {order['id']} of store {store} failed", message=reason
-					)
-				if on_progress:
-					on_progress(1)
+	try:
+		with get_client(settings) as client:
+			for start in range(0, len(ids), 100):
+				_follow_page(client, workflow, action, ids[start : start + 100], on_progress)
+	except WooCommerceError as exc:
+		frappe.db.rollback()
+		frappe.log_error(title=f"WooCommerce store {store}: {action} failed", message=str(exc))
+		run.finish(error=explain(exc))
+		return run
 	run.finish()
 	return run
+
+
+def _follow_page(
+	client, workflow: SaleWorkflow, action: str, ids: list[int], on_progress: Callable[[int], None] | None
+) -> None:
+	store, run = workflow.store, workflow.run
+	orders = client.get_by_ids("orders", ids)
+	for missing in set(ids) - {order["id"] for order in orders}:
+		run.fail(
+			missing, _("WooCommerce store {0} has no order {1} (deleted there?).").format(store, missing)
+		)
+		if on_progress:
+			on_progress(1)
+	for order in orders:
+		try:
+			if action == "create_invoices":
+				made = workflow.follow(order, force_invoice=True)
+			else:
+				invoice = order_invoice(store, order["id"])
+				made = invoice and sync_refunds(
+					workflow.settings, frappe.get_doc("Sales Invoice", invoice), order, run
+				)
+			frappe.db.commit()
+			run.count("created" if made else "skipped")
+		except Exception as exc:
+			frappe.db.rollback()
+			reason = _("WooCommerce store {0}, order {1}: {2}").format(store, order["id"], error_message(exc))
+			run.fail(order["id"], reason)
+			frappe.log_error(title=f"WooCommerce order {order['id']} of store {store} failed", message=reason)
+		if on_progress:
+			on_progress(1)
 
 
 def order_ids_to_follow(store: str, action: str) -> list[str]:

@@ -47,10 +47,12 @@ def sync_refunds(settings, invoice, order: dict, run: SyncRun) -> list[str]:
 			credited[str(refund_id)] = credit_note(settings, invoice, order, draft)
 			made.append(credited[str(refund_id)])
 	for name in credited.values():
-		note = frappe.get_doc("Sales Invoice", name)
-		if note.docstatus == 1:
-			refund_payment(settings, note, order)
-	return made
+		docstatus, outstanding = frappe.db.get_value(
+			"Sales Invoice", name, ["docstatus", "outstanding_amount"]
+		)
+		if docstatus == 1 and flt(outstanding) < 0:
+			made.append(refund_payment(settings, frappe.get_doc("Sales Invoice", name), order))
+	return [name for name in made if name]
 
 
 def credit_notes(store: str, woocommerce_id: int | str) -> dict[str, str]:

@@ -296,7 +296,9 @@ class OrderImporter:
 					current = self._existing_orders([woocommerce_id]).get(str(woocommerce_id))
 					outcome = self.import_order(draft, current)
 				if not self.dry_run:
-					self.sale.follow(next(o for o in orders if o.get("id") == woocommerce_id))
+					self.sale.follow(
+						next(o for o in orders if isinstance(o, dict) and o.get("id") == woocommerce_id)
+					)
 					frappe.db.commit()
 				self.run.count(outcome)
 				self.succeeded_ids.add(woocommerce_id)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from unittest.mock import patch
 
 import frappe
+from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
 from erpnext.stock.doctype.stock_entry.stock_entry_utils import make_stock_entry
 from frappe.tests.utils import FrappeTestCase
 
@@ -525,3 +526,42 @@ class TestCommandAndSettings(SaleWorkflowTestCase):
 		self.settings.invoice_statuses = "Processing, wc-completed"
 		self.settings.save()
 		self.assertEqual(self.settings.invoice_statuses, "processing\ncompleted")
+
+	def test_a_payment_shared_with_another_invoice_is_left_and_named(self):
+		self.settings.db_set("create_payment", 0)
+		frappe.db.commit()
+		first, second = self.order(), self.order()
+		self.sync(first)
+		self.sync(second)
+		[invoice], [other] = self.invoices(first), self.invoices(second)
+		self.assertEqual(invoice.customer, other.customer)
+		entry = get_payment_entry("Sales Invoice", invoice.name, bank_account=self.cash)
+		entry.append(
+			"references",
+			{
+				"reference_doctype": "Sales Invoice",
+				"reference_name": other.name,
+				"allocated_amount": other.outstanding_amount,
+			},
+		)
+		entry.paid_amount = entry.received_amount = invoice.outstanding_amount + other.outstanding_amount
+		entry.reference_no, entry.reference_date = "both", "2026-11-23"
+		entry.insert()
+		entry.submit()
+		frappe.db.commit()
+		self.touch(first, status="cancelled")
+		run = sync_store(self.store, "Manual", ImportFilters(ids=[first["id"]], update_existing=True))
+		self.assertEqual(run.counts["failed"], 1)
+		self.assertIn(entry.name, run.failures[0]["reason"])
+		self.assertIn(other.name, run.failures[0]["reason"])
+		self.assertEqual(frappe.db.get_value("Payment Entry", entry.name, "docstatus"), 1)
+		self.assertEqual(frappe.db.get_value("Sales Invoice", invoice.name, "docstatus"), 1)
+		self.assertEqual(self.sales_order(first).docstatus, 1)
+
+	def test_manual_action_on_an_order_deleted_in_the_store(self):
+		order = self.order()
+		self.sync(order)
+		so = self.sales_order(order)
+		del self.fake.orders[order["id"]]
+		with self.assertRaisesRegex(frappe.ValidationError, "has no order"):
+			sync_order_refunds(so.name)
