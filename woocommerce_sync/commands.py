@@ -93,6 +93,44 @@ def pull_product(context, store, product_id) -> None:
 		frappe.destroy()
 
 
+@woocommerce.command("create-invoices")
+@click.option("--store", required=True, help="Name of the WooCommerce Integration Settings document")
+@click.option(
+	"--ids", help="WooCommerce order ids, comma separated (default: submitted orders without invoice)"
+)
+@pass_context
+def create_invoices(context, store, ids) -> None:
+	"""Invoice (and pay, as configured) the store's submitted Sales Orders, whatever their status."""
+	follow_orders(context, store, ids, "create_invoices", "Invoicing orders of")
+
+
+@woocommerce.command("sync-refunds")
+@click.option("--store", required=True, help="Name of the WooCommerce Integration Settings document")
+@click.option("--ids", help="WooCommerce order ids, comma separated (default: every invoiced order)")
+@pass_context
+def sync_refunds(context, store, ids) -> None:
+	"""A Credit Note (and refund payment) for every WooCommerce refund not credited yet."""
+	follow_orders(context, store, ids, "sync_refunds", "Crediting refunds of")
+
+
+def follow_orders(context, store: str, ids: str | None, action: str, label: str) -> None:
+	from woocommerce_sync.sync_invoice import order_ids_to_follow, run_for_orders
+	from woocommerce_sync.sync_sales_orders import parse_filters
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		_require_store(store)
+		order_ids = parse_filters(ids).ids or [int(i) for i in order_ids_to_follow(store, action)]
+		with click.progressbar(length=len(order_ids), label=f"{label} {store}", show_pos=True) as bar:
+			run = run_for_orders(store, action, order_ids, on_progress=bar.update)
+		print_summary(run)
+		if run.counts["failed"]:
+			raise SystemExit(1)
+	finally:
+		frappe.destroy()
+
+
 def _require_store(store: str) -> None:
 	if not frappe.db.exists("WooCommerce Integration Settings", store):
 		raise click.ClickException(f"No WooCommerce Integration Settings named {store!r} on this site.")

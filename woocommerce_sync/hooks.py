@@ -45,4 +45,7 @@ doc_events = {
 	"Item": {"on_update": "woocommerce_sync.product_export.on_item_update"},
 }
 
-doctype_js = {"Item": "public/js/item.js"}
+doctype_js = {
+	"Item": "public/js/item.js",
+	"Sales Order": ["public/js/sales_order_invoice.js"],
+}

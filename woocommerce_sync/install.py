@@ -56,6 +56,19 @@ def _woocommerce_link_fields(insert_after: str) -> list[dict]:
 	]
 
 
+def _line_id_field() -> dict:
+	"""The WooCommerce order line a row sells, copied from Sales Order to invoice and credit note,
+	so a refund of that line finds its row."""
+	return {
+		"fieldname": "woocommerce_line_id",
+		"label": "WooCommerce Line ID",
+		"fieldtype": "Int",
+		"insert_after": "item_code",
+		"hidden": 1,
+		"read_only": 1,
+	}
+
+
 def get_custom_fields() -> dict[str, list[dict]]:
 	fields = {
 		"Sales Order": [
@@ -136,7 +149,19 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"collapsible": 1,
 			},
 			*_woocommerce_link_fields("woocommerce_section"),
+			{
+				"fieldname": "woocommerce_refund_id",
+				"label": "WooCommerce Refund ID",
+				"fieldtype": "Data",
+				"insert_after": "woocommerce_id",
+				"read_only": 1,
+				"no_copy": 1,
+				"search_index": 1,
+				"description": "The refund this Credit Note credits; each refund is credited once.",
+			},
 		],
+		"Sales Order Item": [_line_id_field()],
+		"Sales Invoice Item": [_line_id_field()],
 		"Customer": [
 			{
 				"fieldname": "woocommerce_email",

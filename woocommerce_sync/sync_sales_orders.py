@@ -44,6 +44,8 @@ from woocommerce_sync.core.order_mapping import (
 from woocommerce_sync.customers import CustomerResolver
 from woocommerce_sync.items import ItemResolver
 from woocommerce_sync.order_link import live_key
+from woocommerce_sync.sale_documents import order_invoice
+from woocommerce_sync.sync_invoice import SaleWorkflow
 from woocommerce_sync.sync_log import SyncRun
 from woocommerce_sync.webhook_registration import webhook_problems
 
@@ -300,6 +302,7 @@ class OrderImporter:
 		self.failed_ids: set[int] = set()
 		self.taken_po_numbers: dict[tuple[str, str], set[str | None]] = {}
 		self.succeeded_ids: set[int] = set()
+		self.sale = SaleWorkflow(settings, run)
 
 	def import_page(self, orders: list[dict]) -> None:
 		drafts: dict[int, SalesOrderDraft] = {}
@@ -317,6 +320,9 @@ class OrderImporter:
 			try:
 				outcome = self._import_with_retries(draft, existing.get(str(woocommerce_id)))
 				if not self.dry_run:
+					self.sale.follow(
+						next(o for o in orders if isinstance(o, dict) and o.get("id") == woocommerce_id)
+					)
 					frappe.db.commit()
 				self.run.count(outcome)
 				self.succeeded_ids.add(woocommerce_id)
@@ -442,7 +448,11 @@ class OrderImporter:
 		"""The order is cancelled, failed, refunded, trashed or deleted in the store."""
 		so = frappe.get_doc("Sales Order", current.name)
 		so.db_set({"woocommerce_status": status, "woocommerce_modified": modified or so.woocommerce_modified})
-		if so.docstatus == 1 and not _has_submitted_downstream(so.name):
+		if status == "refunded" and order_invoice(self.store, woocommerce_id):
+			return "updated"  # the sale stands; SaleWorkflow.follow credits the refunds
+		problems = self.sale.cancel_downstream(so.name, woocommerce_id)
+		so.reload()  # cancelling its invoices and deliveries updated it
+		if so.docstatus == 1 and not problems and not _has_submitted_downstream(so.name):
 			so.cancel()
 			return "updated"
 		self.run.fail(
@@ -454,9 +464,12 @@ class OrderImporter:
 				woocommerce_id,
 				status,
 				so.name,
-				_("it is a draft")
-				if so.docstatus == 0
-				else _("an invoice or delivery is submitted against it"),
+				"; ".join(problems)
+				or (
+					_("it is a draft")
+					if so.docstatus == 0
+					else _("an invoice or delivery is submitted against it")
+				),
 			),
 			sales_order=so.name,
 		)
@@ -508,6 +521,7 @@ class OrderImporter:
 					"rate": line.rate,
 					"delivery_date": order_date,
 					"warehouse": settings.warehouse,
+					"woocommerce_line_id": line.woocommerce_line_id,
 				},
 			)
 		item_codes = {line.woocommerce_line_id: self.items.item_code(line) for line in draft.items}

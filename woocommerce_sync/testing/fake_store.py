@@ -774,7 +774,63 @@ def _order_delete(store: FakeWooCommerceStore, order_id: int, force: bool = True
 
 
 def _refund_create(store: FakeWooCommerceStore, order_id: int, body: dict) -> dict:
+	"""Like WC_REST_Order_Refunds_Controller: requested lines ({id, quantity, refund_total,
+	refund_tax: [{id, refund_total}]}) come back negative with `_refunded_item_id`, taxes summed per
+	rate into tax_lines, and a fully refunded order becomes "refunded"."""
 	now = _gmt(store.clock())
+	order = store.orders[order_id]
+	kinds = {
+		line["id"]: (kind, line)
+		for kind in ("line_items", "shipping_lines", "fee_lines")
+		for line in order.get(kind) or []
+	}
+	refunded: dict[str, list] = {"line_items": [], "shipping_lines": [], "fee_lines": []}
+	tax_totals: dict[int, list[Decimal]] = {}
+	for request in body.get("line_items") or []:
+		kind, line = kinds[int(request["id"])]
+		taxes = [
+			{"id": int(t["id"]), "total": str(-Decimal(str(t["refund_total"]))), "subtotal": ""}
+			for t in request.get("refund_tax") or []
+		]
+		for tax in taxes:
+			pair = tax_totals.setdefault(tax["id"], [Decimal(0), Decimal(0)])
+			pair[1 if kind == "shipping_lines" else 0] += Decimal(tax["total"])
+		total = -Decimal(str(request.get("refund_total") or 0))
+		refunded[kind].append(
+			{
+				**{k: v for k, v in line.items() if k not in ("id", "taxes", "meta_data")},
+				"id": store.next_id(),
+				"quantity": -int(request.get("quantity") or 0),
+				"subtotal": _money(total),
+				"total": _money(total),
+				"total_tax": _money(sum((Decimal(t["total"]) for t in taxes), Decimal(0))),
+				"taxes": taxes,
+				"meta_data": [
+					{
+						"id": store.next_id(),
+						"key": "_refunded_item_id",
+						"value": str(line["id"]),
+						"display_key": "_refunded_item_id",
+						"display_value": str(line["id"]),
+					}
+				],
+			}
+		)
+	labels = {t.get("rate_id"): t for t in order.get("tax_lines") or []}
+	tax_lines = [
+		{
+			"id": store.next_id(),
+			"rate_code": labels.get(rate_id, {}).get("rate_code", ""),
+			"rate_id": rate_id,
+			"label": labels.get(rate_id, {}).get("label", ""),
+			"compound": labels.get(rate_id, {}).get("compound", False),
+			"tax_total": _money(cart),
+			"shipping_tax_total": _money(shipping),
+			"rate_percent": labels.get(rate_id, {}).get("rate_percent", 0),
+			"meta_data": [],
+		}
+		for rate_id, (cart, shipping) in tax_totals.items()
+	]
 	refund = {
 		"id": store.next_id(),
 		"date_created": now,
@@ -784,13 +840,16 @@ def _refund_create(store: FakeWooCommerceStore, order_id: int, body: dict) -> di
 		"refunded_by": 1,
 		"refunded_payment": False,
 		"meta_data": [],
-		"line_items": body.get("line_items", []),
+		**refunded,
+		"tax_lines": tax_lines,
 	}
 	store.refunds.setdefault(order_id, []).append(refund)
-	order = store.orders[order_id]
 	order.setdefault("refunds", []).append(
 		{"id": refund["id"], "reason": refund["reason"], "total": f"-{refund['amount']}"}
 	)
+	refunded_total = sum((-Decimal(r["total"]) for r in order["refunds"]), Decimal(0))
+	if refunded_total >= Decimal(order["total"]):
+		order["status"] = "refunded"
 	store._stamp(order)
 	return copy.deepcopy(refund)
 

@@ -7,6 +7,9 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 			frm.set_query(field, company_filter);
 		}
 		frm.set_query("account", "tax_accounts", company_filter);
+		frm.set_query("account", "payment_methods", () => ({
+			filters: { company: frm.doc.company, is_group: 0, account_type: ["in", ["Bank", "Cash"]] },
+		}));
 		frm.set_query("selling_price_list", () => ({ filters: { selling: 1 } }));
 		for (const field of ["regular_price_list", "sale_price_list"]) {
 			frm.set_query(field, () => ({ filters: { selling: 1 } }));

@@ -22,6 +22,7 @@ class WooCommerceIntegrationSettings(Document):
 		self.validate_company_consistency()
 		self.validate_naming_series()
 		validate_product_settings(self)
+		self.validate_sale_workflow()
 
 	def validate_store_url(self) -> None:
 		try:
@@ -123,6 +124,45 @@ class WooCommerceIntegrationSettings(Document):
 					self.store_name, frappe.bold(self.sales_order_series), ", ".join(options.split())
 				)
 			)
+
+	def validate_sale_workflow(self) -> None:
+		"""Invoices are made from submitted Sales Orders, payments from submitted invoices."""
+		self.invoice_statuses = "\n".join(
+			dict.fromkeys(
+				s.strip().lower().removeprefix("wc-")
+				for s in (self.invoice_statuses or "").replace(",", "\n").splitlines()
+				if s.strip()
+			)
+		)
+		if (self.create_invoice or self.create_delivery_note) and not self.submit_orders:
+			frappe.throw(
+				_(
+					"Store {0}: invoices and deliveries are made from submitted Sales Orders. Tick Submit "
+					"Imported Sales Orders, or untick Create Sales Invoices and Delivery Note when Completed."
+				).format(self.store_name)
+			)
+		if self.create_invoice and not self.invoice_statuses:
+			frappe.throw(
+				_("Store {0}: list the order statuses that get an invoice, e.g. completed.").format(
+					self.store_name
+				)
+			)
+		seen = set()
+		for row in self.payment_methods:
+			if row.payment_method in seen:
+				frappe.throw(
+					_("Store {0}: payment method {1} is listed twice in Payment Methods.").format(
+						self.store_name, row.payment_method
+					)
+				)
+			seen.add(row.payment_method)
+			if row.account and frappe.db.get_value("Account", row.account, "company") != self.company:
+				frappe.throw(
+					_("Store {0}: Payment Methods row {1}: account {2} does not belong to {3}.").format(
+						self.store_name, row.idx, row.account, self.company
+					),
+					title=_("Company Mismatch"),
+				)
 
 	@frappe.whitelist()
 	def test_connection(self) -> dict:

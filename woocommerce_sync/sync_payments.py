@@ -1,0 +1,124 @@
+"""Payment Entries for WooCommerce money: the buyer's payment of an invoice, and refunds paid back.
+
+Made with ERPNext's own get_payment_entry, so amounts, currencies and references are ERPNext's.
+The Mode of Payment and the bank or cash account come from the store's Payment Methods table
+(WooCommerce `payment_method` -> Mode of Payment, account). A payment is due while the invoice
+(or credit note) has an outstanding amount and no draft Payment Entry waits for it, which is
+what makes a second run, or a run after a crash, pay nothing twice.
+"""
+
+import frappe
+from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+from frappe import _
+from frappe.utils import flt, getdate
+
+from woocommerce_sync.sale_documents import site_datetime, undo
+
+
+def receive_payment(settings, invoice, order: dict) -> str | None:
+	"""The buyer's payment of a paid order's invoice, on the day WooCommerce says it was paid."""
+	if not settings.create_payment or not order.get("date_paid_gmt") or flt(invoice.outstanding_amount) <= 0:
+		return None
+	reference = order.get("transaction_id") or _("WooCommerce order {0}").format(
+		order.get("number") or order["id"]
+	)
+	return _pay(settings, invoice, order, reference, site_datetime(order.get("date_paid_gmt"))[0])
+
+
+def refund_payment(settings, credit_note, order: dict) -> str | None:
+	"""Money paid back for a credit note that stands on its own (the invoice was already paid)."""
+	if not settings.create_payment or flt(credit_note.outstanding_amount) >= 0:
+		return None
+	reference = _("WooCommerce refund {0} of order {1}").format(
+		credit_note.woocommerce_refund_id, order.get("number") or order["id"]
+	)
+	return _pay(settings, credit_note, order, reference, credit_note.posting_date)
+
+
+def _pay(settings, invoice, order: dict, reference: str, posting_date) -> str | None:
+	if frappe.db.exists(
+		"Payment Entry Reference",
+		{"reference_doctype": "Sales Invoice", "reference_name": invoice.name, "docstatus": 0},
+	):
+		return None
+	mode_of_payment, account = payment_account(settings, order)
+	entry = get_payment_entry("Sales Invoice", invoice.name, bank_account=account, ignore_permissions=True)
+	entry.update(
+		{
+			"mode_of_payment": mode_of_payment,
+			"posting_date": max(getdate(posting_date), getdate(invoice.posting_date)),
+			"reference_no": reference[:140],
+			"reference_date": posting_date,
+			"remarks": _("{0}, paid with {1} in WooCommerce store {2}").format(
+				reference, order.get("payment_method_title") or order.get("payment_method"), settings.name
+			),
+		}
+	)
+	entry.insert(ignore_permissions=True)
+	entry.submit()
+	return entry.name
+
+
+def payment_account(settings, order: dict) -> tuple[str, str]:
+	"""(Mode of Payment, account) for the order's payment method, or a message saying what to add."""
+	method = (order.get("payment_method") or "").strip()
+	row = next((r for r in settings.payment_methods if r.payment_method.strip() == method), None)
+	if not row:
+		frappe.throw(
+			_(
+				"WooCommerce store {0}, order {1}: payment method {2} ({3}) has no Mode of Payment. Add it to "
+				"Payment Methods in the store's settings; the payment is made on the next sync."
+			).format(
+				settings.name,
+				order["id"],
+				frappe.bold(method or _("none")),
+				order.get("payment_method_title"),
+			)
+		)
+	account = row.account or frappe.db.get_value(
+		"Mode of Payment Account",
+		{"parent": row.mode_of_payment, "company": settings.company},
+		"default_account",
+	)
+	if not account:
+		frappe.throw(
+			_(
+				"WooCommerce store {0}: Mode of Payment {1} has no account for company {2}. Set the Account in "
+				"the store's Payment Methods, or a default account on the Mode of Payment."
+			).format(settings.name, row.mode_of_payment, settings.company)
+		)
+	return row.mode_of_payment, account
+
+
+def cancel_payments(invoices: list[str]) -> list[str]:
+	"""Cancel (or delete, if draft) the Payment Entries of these invoices; what cannot be, is said."""
+	if not invoices:
+		return []
+	entries = frappe.get_all(
+		"Payment Entry Reference",
+		filters={
+			"reference_doctype": "Sales Invoice",
+			"reference_name": ("in", invoices),
+			"docstatus": ("<", 2),
+		},
+		fields=["parent", "docstatus"],
+		distinct=True,
+	)
+	problems = []
+	for entry in entries:
+		others = frappe.get_all(
+			"Payment Entry Reference",
+			filters={"parent": entry.parent, "reference_name": ("not in", invoices)},
+			pluck="reference_name",
+		)
+		if others:
+			problems.append(
+				_(
+					"Payment Entry {0} also pays {1}: take this order's invoices out of it or cancel it by hand"
+				).format(entry.parent, ", ".join(others))
+			)
+			continue
+		problem = undo("Payment Entry", entry.parent, entry.docstatus)
+		if problem:
+			problems.append(problem)
+	return problems
