@@ -60,6 +60,11 @@ class TestInstall(FrappeTestCase):
 		)
 		self.assertTrue(all(i.Non_unique == 0 for i in indexes))
 
+	def test_form_scripts_of_every_feature_are_loaded(self):
+		scripts = frappe.get_hooks("doctype_js")
+		self.assertIn("public/js/item.js", scripts["Item"])
+		self.assertIn("public/js/sales_order_invoice.js", scripts["Sales Order"])
+
 	def test_logs_are_offered_to_log_settings(self):
 		from frappe.core.doctype.log_settings.log_settings import _supports_log_clearing
 
