@@ -33,9 +33,16 @@ doc_events = {
 		"on_cancel": [
 			"woocommerce_sync.order_link.release_live_key",
 			"woocommerce_sync.product_queue.on_sales_order",
+			"woocommerce_sync.sales_order_to_woocommerce.on_cancel",
 		],
-		"on_submit": "woocommerce_sync.product_queue.on_sales_order",
-		"on_update_after_submit": "woocommerce_sync.product_queue.on_sales_order",
+		"on_submit": [
+			"woocommerce_sync.product_queue.on_sales_order",
+			"woocommerce_sync.sales_order_to_woocommerce.on_submit",
+		],
+		"on_update_after_submit": [
+			"woocommerce_sync.product_queue.on_sales_order",
+			"woocommerce_sync.sales_order_to_woocommerce.on_update_after_submit",
+		],
 	},
 	"Stock Ledger Entry": {"on_submit": "woocommerce_sync.product_queue.on_stock_ledger_entry"},
 	"Item Price": {
@@ -47,5 +54,6 @@ doc_events = {
 
 doctype_js = {
 	"Item": "public/js/item.js",
-	"Sales Order": ["public/js/sales_order_invoice.js"],
+	"Sales Order": ["public/js/sales_order.js", "public/js/sales_order_invoice.js"],
 }
+doctype_list_js = {"Sales Order": "public/js/sales_order_list.js"}

@@ -52,6 +52,7 @@ def _woocommerce_link_fields(insert_after: str) -> list[dict]:
 			"no_copy": 1,
 			"search_index": 1,
 			"in_standard_filter": 1,
+			"in_list_view": 1,
 		},
 	]
 
@@ -138,6 +139,17 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"insert_after": "woocommerce_live_key",
 				"read_only": 1,
 				"no_copy": 1,
+			},
+			{
+				"fieldname": "woocommerce_sync_hash",
+				"label": "WooCommerce Sync Fingerprint",
+				"fieldtype": "Data",
+				"insert_after": "woocommerce_last_synced",
+				"hidden": 1,
+				"read_only": 1,
+				"no_copy": 1,
+				"description": "Fingerprint of the status, note and addresses both sides last agreed on; "
+				"a side still showing it has not changed (no echo of our own pushes).",
 			},
 		],
 		"Sales Invoice": [

@@ -296,7 +296,7 @@ class Exporter:
 
 
 def variant_options(variants: list[str]) -> dict[str, list[str]]:
-	"""Attribute -> the values the variants use, in a stable order."""
+	"""Attribute -> the values the variants use, in the attribute's order."""
 	options: dict[str, list[str]] = {}
 	for row in frappe.get_all(
 		"Item Variant Attribute",
@@ -307,6 +307,13 @@ def variant_options(variants: list[str]) -> dict[str, list[str]]:
 		values = options.setdefault(row.attribute, [])
 		if row.attribute_value not in values:
 			values.append(row.attribute_value)
+	for attribute, values in options.items():
+		# Every variant has its own row 1, so the order is the attribute's own (S, M, L).
+		order = frappe.get_all(
+			"Item Attribute Value", filters={"parent": attribute}, order_by="idx", pluck="attribute_value"
+		)
+		position = {value: n for n, value in enumerate(order)}
+		values.sort(key=lambda value: position.get(value, len(position)))
 	return options
 
 

@@ -11,14 +11,15 @@ import json
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import frappe
 from erpnext.setup.utils import get_exchange_rate
 from frappe import _
-from frappe.utils import cint, convert_utc_to_system_timezone, get_datetime, getdate
+from frappe.model.document import Document
+from frappe.utils import cint, convert_utc_to_system_timezone, get_datetime, get_system_timezone, getdate
 
 from woocommerce_sync.connection import SETTINGS, explain, get_client
 from woocommerce_sync.core.client import (
@@ -27,6 +28,7 @@ from woocommerce_sync.core.client import (
 	WooCommerceError,
 	WooCommerceNotFound,
 )
+from woocommerce_sync.core.conflict import Decision, Side, decide, site_time_to_utc, snapshot
 from woocommerce_sync.core.order_feed import (
 	OrderPage,
 	format_gmt,
@@ -44,6 +46,7 @@ from woocommerce_sync.core.order_mapping import (
 from woocommerce_sync.customers import CustomerResolver
 from woocommerce_sync.items import ItemResolver
 from woocommerce_sync.order_link import live_key
+from woocommerce_sync.order_sync_state import erpnext_snapshot, mark_synced
 from woocommerce_sync.sale_documents import order_invoice
 from woocommerce_sync.sync_invoice import SaleWorkflow
 from woocommerce_sync.sync_log import SyncRun
@@ -83,7 +86,7 @@ class ImportFilters:
 def enqueue_all_stores() -> None:
 	"""Hourly: one deduplicated job per enabled store, so a slow store never queues twice."""
 	for store in frappe.get_all(SETTINGS, filters={"enabled": 1}, pluck="name"):
-		_enqueue(store, "Scheduler")
+		_enqueue(store, "Scheduler", method="woocommerce_sync.sales_order_to_woocommerce.sync_both_ways")
 
 
 @frappe.whitelist()
@@ -104,10 +107,12 @@ def import_orders(
 	return {"queued": bool(job)}
 
 
-def _enqueue(store: str, trigger: str, **kwargs):
+def _enqueue(
+	store: str, trigger: str, method: str = "woocommerce_sync.sync_sales_orders.sync_store", **kwargs
+):
 	"""A long job per store and trigger; a second request while one is queued or running is dropped."""
 	return frappe.enqueue(
-		"woocommerce_sync.sync_sales_orders.sync_store",
+		method,
 		queue="long",
 		job_id=f"woocommerce-sync-orders::{store}::{trigger}",
 		deduplicate=True,
@@ -147,7 +152,9 @@ def sync_store(
 	dry_run: bool = False,
 	notify_user: str | None = None,
 	on_progress: Callable[[int], None] | None = None,
+	then: Callable[[Document, WooCommerceClient, SyncRun], None] | None = None,
 ) -> SyncRun:
+	"""`then` runs after the import with the same client and Sync Log (the hourly two-way pass)."""
 	filters = filters or ImportFilters()
 	settings = frappe.get_doc(SETTINGS, store)
 	run = SyncRun(store, trigger, dry_run=dry_run)
@@ -168,6 +175,8 @@ def sync_store(
 					frappe.publish_realtime(
 						"woocommerce_import_progress", {"store": store, "done": done}, user=notify_user
 					)
+			if then and not dry_run:
+				then(settings, client, run)
 			if filters.ids and importer.failed_ids and not dry_run:
 				_save_retry_ids(settings, set(_retry_ids(settings)) | importer.failed_ids)
 			if trigger == "Scheduler" and settings.webhooks_registered:
@@ -194,6 +203,11 @@ def sync_store(
 			"woocommerce_import_done", {"store": store, "sync_log": run.name, **run.counts}, user=notify_user
 		)
 	return run
+
+
+def pull_orders(settings: Document, run: SyncRun, orders: list[dict]) -> None:
+	"""Import orders already read from the store (the two-way pass decided WooCommerce is newer)."""
+	OrderImporter(settings, run, ImportFilters(update_existing=True), dry_run=False).import_page(orders)
 
 
 # Which orders ---------------------------------------------------------------------------------
@@ -395,9 +409,8 @@ class OrderImporter:
 			return self.cancel(draft.woocommerce_id, status, _naive(draft.date_modified_gmt), current)
 		if current.docstatus == 0:
 			self.update_draft(draft, current.name)
-		else:
-			self.update_submitted(draft, current.name)
-		return "updated"
+			return "updated"
+		return self.update_submitted(draft, current.name)
 
 	# Writing Sales Orders ----------------------------------------------------------------------
 
@@ -406,9 +419,11 @@ class OrderImporter:
 		if self.settings.sales_order_series:
 			so.naming_series = self.settings.sales_order_series
 		self.fill(so, draft)
+		so.flags.from_woocommerce = True
 		so.insert(ignore_permissions=True)
 		if self.settings.submit_orders:
 			so.submit()
+		mark_synced(so.name, draft.date_modified_gmt)
 		return so.name
 
 	def update_draft(self, draft: SalesOrderDraft, name: str) -> None:
@@ -416,22 +431,29 @@ class OrderImporter:
 		so.set("items", [])
 		so.set("taxes", [])
 		self.fill(so, draft)
+		so.flags.from_woocommerce = True
 		so.save(ignore_permissions=True)
+		mark_synced(so.name, draft.date_modified_gmt)
 
-	def update_submitted(self, draft: SalesOrderDraft, name: str) -> None:
-		"""Status, payment and addresses follow the store; changed lines need a person."""
+	def update_submitted(self, draft: SalesOrderDraft, name: str) -> str:
+		"""Status, payment and addresses follow the store unless ERPNext changed them later (the
+		two-way rule); changed lines need a person."""
 		so = frappe.get_doc("Sales Order", name)
+		if self._erpnext_is_master(so, draft):
+			return "skipped"  # the two-way pass sends ERPNext's change, or flags the conflict
 		customer = so.customer
 		values = {
 			"woocommerce_status": draft.status,
 			"woocommerce_payment_method": draft.payment_method_title or draft.payment_method,
 			"woocommerce_modified": _naive(draft.date_modified_gmt),
+			"woocommerce_customer_note": draft.customer_note or None,
 			"customer_address": self.customers.address(customer, draft.billing_address)
 			or so.customer_address,
 			"shipping_address_name": self.customers.address(customer, draft.shipping_address)
 			or so.shipping_address_name,
 		}
 		so.db_set(values)
+		mark_synced(so.name, draft.date_modified_gmt)
 		if _lines(so) != {(self.items.item_code(line), line.qty, line.rate) for line in draft.items}:
 			self.run.fail(
 				draft.woocommerce_id,
@@ -441,6 +463,26 @@ class OrderImporter:
 				).format(draft.woocommerce_id, name),
 				sales_order=name,
 			)
+		return "updated"
+
+	def _erpnext_is_master(self, so: Document, draft: SalesOrderDraft) -> bool:
+		woocommerce = Side(
+			snapshot(
+				draft.status,
+				draft.customer_note,
+				asdict(draft.billing_address) if draft.billing_address else {},
+				asdict(draft.shipping_address) if draft.shipping_address else {},
+			),
+			draft.date_modified_gmt,
+		)
+		erpnext = Side(
+			erpnext_snapshot(so), site_time_to_utc(get_datetime(so.modified), get_system_timezone())
+		)
+		overlap = timedelta(minutes=cint(self.settings.sync_overlap_minutes))
+		return decide(woocommerce, erpnext, so.woocommerce_sync_hash, overlap) in (
+			Decision.PUSH,
+			Decision.CONFLICT,
+		)
 
 	def cancel(
 		self, woocommerce_id: int, status: str, modified: datetime | None, current: frappe._dict
@@ -453,7 +495,9 @@ class OrderImporter:
 		problems = self.sale.cancel_downstream(so.name, woocommerce_id)
 		so.reload()  # cancelling its invoices and deliveries updated it
 		if so.docstatus == 1 and not problems and not _has_submitted_downstream(so.name):
+			so.flags.from_woocommerce = True
 			so.cancel()
+			mark_synced(so.name, modified)
 			return "updated"
 		self.run.fail(
 			woocommerce_id,

@@ -265,7 +265,7 @@ class FakeWooCommerceStore:
 			order.setdefault("prices_include_tax", self.prices_include_tax)
 			for field, value in _blank_order().items():
 				order.setdefault(field, value)
-			if "date_created_gmt" not in order:
+			if not order.get("date_created_gmt"):
 				self._stamp(order, created=True)
 			self._with_gmt_dates(order)
 			self.orders[order["id"]] = order
