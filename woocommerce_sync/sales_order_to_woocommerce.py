@@ -12,6 +12,7 @@ submit instead, so no Sales Order claims an order the store does not have.
 """
 
 from datetime import timedelta
+from decimal import Decimal
 
 import frappe
 from frappe import _
@@ -28,6 +29,7 @@ from woocommerce_sync.core.conflict import (
 	site_time_to_utc,
 	snapshot_of_order,
 )
+from woocommerce_sync.core.line_items import EDITABLE_STATUSES, ErpnextLine, line_item_changes
 from woocommerce_sync.core.order_feed import parse_gmt
 from woocommerce_sync.core.order_mapping import CANCELLING_STATUSES
 from woocommerce_sync.order_link import live_key
@@ -59,7 +61,8 @@ def on_cancel(doc: Document, method: str | None = None) -> None:
 
 
 def on_update_after_submit(doc: Document, method: str | None = None) -> None:
-	if _ours_to_send(doc) and doc.woocommerce_id and doc.has_value_changed("woocommerce_status"):
+	"""A status change, or lines changed with Update Items (sent while the order is editable)."""
+	if _ours_to_send(doc) and doc.woocommerce_id:
 		_send_and_tell(doc, lambda client: push(client, doc.name))
 
 
@@ -103,6 +106,10 @@ def _push_order(client: WooCommerceClient, so: frappe._dict, order: dict, status
 	if status:
 		wanted["status"] = status
 	payload = changed_fields(snapshot_of_order(order), wanted)
+	if so.docstatus == 1 and order.get("status") in EDITABLE_STATUSES:
+		lines = line_item_changes(order.get("line_items") or [], _erpnext_lines(so))
+		if lines:
+			payload["line_items"] = lines
 	if payload:
 		order = client.put(f"orders/{so.woocommerce_id}", payload, reference=("Sales Order", so.name))
 	mark_synced(so.name, parse_gmt(order["date_modified_gmt"]))
@@ -275,6 +282,27 @@ def _product_links(store: str, item_codes: list[str]) -> dict[str, tuple[int, in
 	return {
 		row.parent: (cint(row.woocommerce_product_id), cint(row.woocommerce_variation_id)) for row in rows
 	}
+
+
+def _erpnext_lines(so: frappe._dict) -> list[ErpnextLine]:
+	"""The Sales Order's rows as order lines; rows whose Item has no product in the store are left out."""
+	rows = frappe.get_all(
+		"Sales Order Item",
+		filters={"parent": so.name, "parenttype": "Sales Order"},
+		fields=["item_code", "qty", "amount", "woocommerce_line_id"],
+		order_by="idx",
+	)
+	links = _product_links(so.woocommerce_server, [row.item_code for row in rows])
+	return [
+		ErpnextLine(
+			cint(row.woocommerce_line_id) or None,
+			*links[row.item_code],
+			Decimal(str(row.qty)),
+			Decimal(str(row.amount)),
+		)
+		for row in rows
+		if row.item_code in links
+	]
 
 
 def _ours_to_send(doc: Document) -> bool:

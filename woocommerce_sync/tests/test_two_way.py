@@ -104,6 +104,38 @@ class TestSubmittedOrders(TwoWayTestCase):
 		self.assertEqual(self.sent(), [], "the import's own cancel is not pushed")
 
 
+class TestEditableLines(TwoWayTestCase):
+	def setUp(self):
+		super().setUp()
+		self.so.woocommerce_status = "on-hold"  # WooCommerce lets one edit an on-hold order's items
+		self.so.save()
+		self.fake.reset_counters()
+
+	def test_update_items_on_an_editable_order_sends_the_new_quantity(self):
+		from erpnext.controllers.accounts_controller import update_child_qty_rate
+
+		row = self.so.items[0]
+		items = [
+			{
+				"docname": r.name,
+				"item_code": r.item_code,
+				"qty": r.qty + (1 if r.name == row.name else 0),
+				"rate": r.rate,
+				"conversion_factor": r.conversion_factor,
+				"uom": r.uom,
+				"delivery_date": str(r.delivery_date),
+			}
+			for r in self.so.items
+		]
+		update_child_qty_rate("Sales Order", json.dumps(items), self.so.name)
+		sent = self.sent()
+		self.assertEqual(len(sent), 1, sent)
+		[change] = sent[0]["line_items"]
+		self.assertEqual((change["id"], change["quantity"]), (int(row.woocommerce_line_id), int(row.qty) + 1))
+		line = next(li for li in self.store_order()["line_items"] if li["id"] == change["id"])
+		self.assertEqual(line["quantity"], int(row.qty) + 1)
+
+
 class TestHourlyTwoWayPass(TwoWayTestCase):
 	def test_woocommerce_newer_is_pulled_erpnext_newer_is_pushed_and_nothing_echoes(self):
 		self.later(5)
