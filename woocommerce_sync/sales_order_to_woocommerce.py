@@ -46,8 +46,16 @@ def on_submit(doc: Document, method: str | None = None) -> None:
 	if doc.woocommerce_id:
 		_send_and_tell(doc, lambda client: push(client, doc.name))
 	else:
-		with get_client(doc.woocommerce_server) as client:
-			order_id = export(client, doc)
+		try:
+			with get_client(doc.woocommerce_server) as client:
+				order_id = export(client, doc)
+		except WooCommerceError as exc:
+			frappe.log_error(title=f"WooCommerce export of Sales Order {doc.name} failed", message=str(exc))
+			frappe.throw(
+				_("Sales Order {0} was not submitted, WooCommerce did not take it: {1}").format(
+					doc.name, explain(exc)
+				)
+			)
 		frappe.msgprint(
 			_("Sent to WooCommerce store {0} as order {1}.").format(doc.woocommerce_server, order_id),
 			alert=True,

@@ -693,6 +693,7 @@ def _orders(store: FakeWooCommerceStore, method: str, rest: list[str], query: di
 		if method == "GET":
 			return _list(_filter_orders(store, query), query)
 		if method == "POST":
+			_check_products(store, body.get("line_items") or [])
 			order = store.add_order({k: v for k, v in body.items() if k != "id"})
 			return 201, order, {}
 	if rest == ["batch"] and method in ("POST", "PUT", "PATCH"):
@@ -735,8 +736,16 @@ def _order_create(store: FakeWooCommerceStore, item: dict) -> dict:
 	return store.add_order({k: v for k, v in item.items() if k != "id"})
 
 
+def _check_products(store: FakeWooCommerceStore, lines: list[dict]) -> None:
+	"""A new line must name a product the store has (WC_REST_Orders_Controller::prepare_line_items)."""
+	for line in lines:
+		if "id" not in line and line.get("product_id") not in store.products:
+			raise ApiError(400, "woocommerce_rest_invalid_product_id", "Product ID provided is invalid.")
+
+
 def _order_update(store: FakeWooCommerceStore, order_id: int, changes: dict) -> dict:
 	order = _order(store, order_id)
+	_check_products(store, changes.get("line_items") or [])
 	for key, value in changes.items():
 		if key == "id":
 			continue

@@ -264,3 +264,16 @@ class TestExport(FrappeTestCase):
 			so.submit()
 		self.assertIn(unpaired, str(raised.exception))
 		self.assertEqual(len(self.fake.orders), before)
+
+	def test_a_product_deleted_in_the_store_is_said_in_plain_words_and_nothing_is_half_written(self):
+		so = self.sales_order(self.item)
+		frappe.db.commit()  # as a request would, the failed submit is rolled back to this
+		del self.fake.products[self.product["id"]]
+		with self.assertRaises(frappe.ValidationError) as raised:
+			so.submit()
+		frappe.db.rollback()
+		self.assertIn("was not submitted", str(raised.exception))
+		self.assertIn("Product ID provided is invalid", str(raised.exception))
+		self.assertEqual(
+			frappe.db.get_value("Sales Order", so.name, ["docstatus", "woocommerce_id"]), (0, None)
+		)
