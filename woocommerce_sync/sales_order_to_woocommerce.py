@@ -99,6 +99,20 @@ def sync_with_woocommerce(sales_order: str) -> str:
 		frappe.throw(explain(exc))
 
 
+@frappe.whitelist()
+def woocommerce_admin_url(sales_order: str) -> str | None:
+	"""The order's page in wp-admin, for whoever may read the Sales Order (not only the settings).
+	The classic edit address; WooCommerce redirects it to its HPOS order screen."""
+	so = frappe.get_doc("Sales Order", sales_order)
+	so.check_permission("read")
+	if not (so.woocommerce_server and so.woocommerce_id):
+		return None
+	store_url = frappe.db.get_value(SETTINGS, so.woocommerce_server, "store_url")
+	if not store_url:
+		return None
+	return f"{store_url.rstrip('/')}/wp-admin/post.php?post={cint(so.woocommerce_id)}&action=edit"
+
+
 # Pushing --------------------------------------------------------------------------------------
 
 

@@ -7,7 +7,11 @@ from datetime import datetime, timedelta, timezone
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from woocommerce_sync.sales_order_to_woocommerce import sync_both_ways, sync_with_woocommerce
+from woocommerce_sync.sales_order_to_woocommerce import (
+	sync_both_ways,
+	sync_with_woocommerce,
+	woocommerce_admin_url,
+)
 from woocommerce_sync.sync_sales_orders import ImportFilters, sync_store
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 from woocommerce_sync.tests.utils import get_company, make_importing_settings
@@ -167,6 +171,12 @@ class TestHourlyTwoWayPass(TwoWayTestCase):
 		run = sync_both_ways(self.store)
 		self.assertEqual(self.sent(), [])
 		self.assertTrue(any("both changed" in f["reason"] for f in run.failures), run.failures)
+
+	def test_the_wp_admin_link(self):
+		self.assertEqual(
+			woocommerce_admin_url(self.so.name),
+			f"{self.fake.url}/wp-admin/post.php?post={self.order['id']}&action=edit",
+		)
 
 	def test_sync_with_woocommerce_answers_what_happened(self):
 		self.assertIn("nothing to do", sync_with_woocommerce(self.so.name))

@@ -3,16 +3,14 @@ frappe.ui.form.on("Sales Order", {
 	refresh(frm) {
 		if (!frm.doc.woocommerce_server || frm.is_new()) return;
 		if (frm.doc.woocommerce_id) {
-			frappe.db
-				.get_value("WooCommerce Integration Settings", frm.doc.woocommerce_server, "store_url")
-				.then((r) => {
-					const url = r.message && r.message.store_url;
-					if (!url) return;
-					// The classic edit address; WooCommerce redirects it to the HPOS order screen.
-					const link = `${url.replace(/\/$/, "")}/wp-admin/post.php?post=${encodeURIComponent(
-						frm.doc.woocommerce_id
-					)}&action=edit`;
-					frm.add_web_link(link, __("Open order {0} in WooCommerce", [frm.doc.woocommerce_id]));
+			frappe
+				.xcall("woocommerce_sync.sales_order_to_woocommerce.woocommerce_admin_url", {
+					sales_order: frm.doc.name,
+				})
+				.then((url) => {
+					if (url) {
+						frm.add_web_link(url, __("Open order {0} in WooCommerce", [frm.doc.woocommerce_id]));
+					}
 				});
 			frm.dashboard.add_comment(
 				__("WooCommerce order {0} in store {1}, status {2}; last synced {3}.", [
