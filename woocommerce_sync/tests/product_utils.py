@@ -1,9 +1,11 @@
 """Set-up for the product, stock and price tests: a store that syncs stock, paired Items, stock."""
 
 import frappe
+from frappe.tests.utils import FrappeTestCase
 from frappe.utils import nowdate
 
 from woocommerce_sync.product_links import link_item
+from woocommerce_sync.product_push import push_pending
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 from woocommerce_sync.tests.utils import get_company, make_importing_settings
 
@@ -125,3 +127,27 @@ def selling_doc(doctype: str, lines: dict[str, float], **values):
 	doc.insert(ignore_permissions=True)
 	doc.submit()
 	return doc
+
+
+class ProductStoreTestCase(FrappeTestCase):
+	"""A fake store with product settings; the store is disabled afterwards so that the real
+	scheduler of the test site never pushes to a fake that is gone."""
+
+	def store_settings(self) -> dict:
+		return {}
+
+	def setUp(self):
+		self.fake = FakeWooCommerceStore().start()
+		self.addCleanup(self.fake.stop)
+		self.settings = make_stock_settings(self.fake, **self.store_settings())
+		self.store = self.settings.name
+		self.addCleanup(self.disable_store)
+
+	def disable_store(self):
+		frappe.db.set_value("WooCommerce Integration Settings", self.store, "enabled", 0)
+		frappe.db.commit()
+
+	def push(self):
+		"""What the scheduler does after the documents committed."""
+		frappe.db.commit()
+		push_pending()

@@ -19,7 +19,7 @@ from woocommerce_sync.sync_sales_orders import (
 	sync_store,
 )
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
-from woocommerce_sync.tests.utils import get_company, make_importing_settings, run_concurrently
+from woocommerce_sync.tests.utils import enable_euro, get_company, make_importing_settings, run_concurrently
 
 ORDERS = "/wp-json/wc/v3/orders"
 LATER = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)  # after the recorded orders, same fiscal year
@@ -229,18 +229,7 @@ class TestOrderLifecycle(ImportTestCase):
 		self.assertIsNone(frappe.db.get_value("Sales Order", so.name, "woocommerce_live_key"))
 
 	def test_an_order_in_another_currency_gets_the_exchange_rate(self):
-		frappe.db.set_value("Currency", "EUR", "enabled", 1)
-		if not frappe.db.exists("Currency Exchange", {"from_currency": "EUR", "to_currency": "USD"}):
-			frappe.get_doc(
-				{
-					"doctype": "Currency Exchange",
-					"date": "2026-01-01",
-					"from_currency": "EUR",
-					"to_currency": "USD",
-					"exchange_rate": 1.08,
-					"for_selling": 1,
-				}
-			).insert()
+		enable_euro()
 		order = self.fake.generate_orders(1, start=LATER)[0]
 		self.fake.orders[order["id"]]["currency"] = "EUR"
 		run = sync_store(self.store, "Manual", ImportFilters(ids=[order["id"]]))

@@ -17,7 +17,7 @@ from woocommerce_sync.core.client import WooCommerceClient
 from woocommerce_sync.sync_invoice import create_invoice, run_for_orders, sync_order_refunds
 from woocommerce_sync.sync_sales_orders import ImportFilters, sync_store
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
-from woocommerce_sync.tests.utils import get_company, make_importing_settings
+from woocommerce_sync.tests.utils import enable_euro, get_company, make_importing_settings
 
 LATER = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)
 
@@ -225,18 +225,7 @@ class TestInvoiceAndPayment(SaleWorkflowTestCase):
 		self.assertEqual(d(frappe.db.get_value("Sales Invoice", invoice.name, "outstanding_amount")), 0)
 
 	def test_an_order_in_another_currency(self):
-		frappe.db.set_value("Currency", "EUR", "enabled", 1)
-		if not frappe.db.exists("Currency Exchange", {"from_currency": "EUR", "to_currency": "USD"}):
-			frappe.get_doc(
-				{
-					"doctype": "Currency Exchange",
-					"date": "2026-01-01",
-					"from_currency": "EUR",
-					"to_currency": "USD",
-					"exchange_rate": 1.08,
-					"for_selling": 1,
-				}
-			).insert()
+		enable_euro()
 		order = self.order(currency="EUR")
 		self.sync(order)
 		[invoice] = self.invoices(order)

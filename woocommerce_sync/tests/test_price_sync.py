@@ -10,7 +10,13 @@ from woocommerce_sync.product_links import link_item
 from woocommerce_sync.product_push import push_pending
 from woocommerce_sync.product_reconciliation import reconcile_store
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
-from woocommerce_sync.tests.product_utils import SALE_PRICE_LIST, make_item, make_stock_settings, paired_items
+from woocommerce_sync.tests.product_utils import (
+	SALE_PRICE_LIST,
+	ProductStoreTestCase,
+	make_item,
+	make_stock_settings,
+	paired_items,
+)
 
 
 def item_price(item_code: str, price_list: str, rate: float, **values) -> str:
@@ -26,25 +32,16 @@ def item_price(item_code: str, price_list: str, rate: float, **values) -> str:
 	return doc.name
 
 
-class PriceTestCase(FrappeTestCase):
+class PriceTestCase(ProductStoreTestCase):
 	store_values: ClassVar[dict] = {}
 
+	def store_settings(self) -> dict:
+		return {"sync_stock": 0, **self.store_values}
+
 	def setUp(self):
-		self.fake = FakeWooCommerceStore().start()
-		self.addCleanup(self.fake.stop)
-		self.settings = make_stock_settings(self.fake, sync_stock=0, **self.store_values)
-		self.store = self.settings.name
-		self.addCleanup(self.disable_store)
+		super().setUp()
 		(self.item,) = paired_items(self.fake, self.store, 1)
 		self.product = next(p for p in self.fake.products.values() if p.get("sku") == self.item)
-
-	def disable_store(self):
-		frappe.db.set_value("WooCommerce Integration Settings", self.store, "enabled", 0)
-		frappe.db.commit()
-
-	def push(self):
-		frappe.db.commit()
-		push_pending()
 
 
 class TestPricesToWooCommerce(PriceTestCase):

@@ -15,6 +15,7 @@ from woocommerce_sync.product_push import push_pending
 from woocommerce_sync.product_reconciliation import reconcile_store
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 from woocommerce_sync.tests.product_utils import (
+	ProductStoreTestCase,
 	make_item,
 	make_stock_settings,
 	paired_items,
@@ -27,23 +28,13 @@ from woocommerce_sync.tests.utils import get_company
 BATCH = "/wp-json/wc/v3/products/batch"
 
 
-class StockTestCase(FrappeTestCase):
+class StockTestCase(ProductStoreTestCase):
+	def store_settings(self) -> dict:
+		return {"regular_price_list": None, "sale_price_list": None}
+
 	def setUp(self):
-		self.fake = FakeWooCommerceStore().start()
-		self.addCleanup(self.fake.stop)
-		self.settings = make_stock_settings(self.fake, regular_price_list=None, sale_price_list=None)
-		self.store = self.settings.name
-		self.addCleanup(self.disable_store)
+		super().setUp()
 		self.company = get_company()
-
-	def disable_store(self):
-		frappe.db.set_value("WooCommerce Integration Settings", self.store, "enabled", 0)
-		frappe.db.commit()
-
-	def push(self):
-		"""What the scheduler does after the documents committed."""
-		frappe.db.commit()
-		push_pending()
 
 	def stock_of(self, item_code: str):
 		product_id = next(p["id"] for p in self.fake.products.values() if p.get("sku") == item_code)

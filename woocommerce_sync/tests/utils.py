@@ -108,3 +108,19 @@ def run_concurrently(*tasks: Callable[[], object]) -> tuple[list, list[Exception
 	for thread in threads:
 		thread.join(timeout=300)
 	return results, errors
+
+
+def enable_euro() -> None:
+	"""EUR enabled with a selling rate to USD, for orders in another currency than the company's."""
+	frappe.db.set_value("Currency", "EUR", "enabled", 1)
+	if not frappe.db.exists("Currency Exchange", {"from_currency": "EUR", "to_currency": "USD"}):
+		frappe.get_doc(
+			{
+				"doctype": "Currency Exchange",
+				"date": "2026-01-01",
+				"from_currency": "EUR",
+				"to_currency": "USD",
+				"exchange_rate": 1.08,
+				"for_selling": 1,
+			}
+		).insert()
