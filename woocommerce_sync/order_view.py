@@ -37,6 +37,13 @@ SORT_KEYS = {
 WOO_TIME = "%Y-%m-%dT%H:%M:%S"
 
 
+class OrderNotInStore(frappe.ValidationError):
+	"""The store has no such order. Not a DoesNotExistError: Desk's form swallows that one's
+	message, and a person should read that the order was deleted in the store."""
+
+	http_status_code = 404
+
+
 # Names -----------------------------------------------------------------------------------------
 
 
@@ -106,7 +113,7 @@ def _read(store: str, order_id: int | None, call):
 					"WooCommerce store {0} has no order {1}: it was deleted for good or the id is wrong. "
 					"Its Sales Order, if there is one, is cancelled by the next sync."
 				).format(store, order_id),
-				frappe.DoesNotExistError,
+				OrderNotInStore,
 			)
 		_fail(store, order_id, exc)
 	except WooCommerceError as exc:
@@ -277,6 +284,8 @@ def to_rows(store: str, orders: list[dict]) -> list[dict]:
 				"creation": created,
 				"modified": modified,
 				"docstatus": 0,
+				"owner": None,  # made in the store, by no ERPNext user
+				"modified_by": None,
 				"customer_name": " ".join(filter(None, [billing.get("first_name"), billing.get("last_name")]))
 				or billing.get("company")
 				or billing.get("email"),

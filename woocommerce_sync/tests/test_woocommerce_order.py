@@ -10,19 +10,40 @@ import frappe
 import frappe.api
 from frappe.app import make_form_dict
 from frappe.desk import reportview
+from frappe.desk.form import load
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import convert_utc_to_system_timezone
 from werkzeug.test import EnvironBuilder
 
+from woocommerce_sync.order_view import OrderNotInStore
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 from woocommerce_sync.tests.utils import make_importing_settings
 from woocommerce_sync.woocommerce_sync.doctype.woocommerce_order.woocommerce_order import sync_order
 
 DOCTYPE = "WooCommerce Order"
 ORDERS = "/wp-json/wc/v3/orders"
-SEEDED = {16, 17, 18}  # the recorded orders the fake store starts with, created 2026-11-23
+SEEDED = {16, 17, 18}  # the recorded orders the fake store starts with, created 2026-11-23; 18 is on hold
 MARCH_2 = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
 MARCH_5 = datetime(2026, 3, 5, 12, 0, tzinfo=timezone.utc)
+# What Desk's list view asks for: its standard fields, then the DocType's list columns.
+DESK_FIELDS = (
+	"name",
+	"owner",
+	"creation",
+	"modified",
+	"modified_by",
+	"_user_tags",
+	"_comments",
+	"_assign",
+	"_liked_by",
+	"docstatus",
+	"idx",
+	"store",
+	"status",
+	"total",
+	"date_created",
+	"customer_name",
+)
 LATER = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)
 
 
@@ -89,13 +110,16 @@ class TestListCountAndRead(WooCommerceOrderTestCase):
 		rows = frappe.get_list(
 			DOCTYPE, filters={"store": self.store, "status": "on-hold"}, fields=["woocommerce_id"]
 		)
-		self.assertEqual(sorted(self.ids(rows)), sorted(self.march_5))
+		self.assertEqual(sorted(self.ids(rows)), sorted([18, *self.march_5]))
 		self.assertEqual(self.list_requests()[-1]["query"]["status"], "on-hold")
 
 	def test_filter_by_date_created_in_site_time(self):
 		def ids_for(condition):
 			rows = frappe.get_list(
-				DOCTYPE, filters={"store": self.store, "date_created": condition}, fields=["woocommerce_id"]
+				DOCTYPE,
+				filters={"store": self.store, "date_created": condition},
+				fields=["woocommerce_id"],
+				limit_page_length=100,
 			)
 			return sorted(self.ids(rows))
 
@@ -123,7 +147,9 @@ class TestListCountAndRead(WooCommerceOrderTestCase):
 		by_text = frappe.get_list(
 			DOCTYPE, filters={"store": self.store, "name": ["like", "%Jane%"]}, fields=["name"]
 		)
-		self.assertEqual([r.name for r in by_text], [f"{self.store}:16"])
+		self.assertEqual(
+			[r.name for r in by_text], [f"{self.store}:18", f"{self.store}:16"], "WooCommerce's search"
+		)
 
 	def test_count_from_the_total_header(self):
 		self.assertEqual(
@@ -135,7 +161,7 @@ class TestListCountAndRead(WooCommerceOrderTestCase):
 				doctype=DOCTYPE,
 				filters=[[DOCTYPE, "store", "=", self.store], [DOCTYPE, "status", "=", "on-hold"]],
 			),
-			3,
+			4,
 		)
 		self.assertEqual(self.list_requests()[-1]["query"]["per_page"], "1")
 
@@ -187,10 +213,7 @@ class TestDeskAndRestApi(WooCommerceOrderTestCase):
 		)
 
 	def test_desk_list_view_calls(self):
-		fields = [
-			f"`tab{DOCTYPE}`.`{f}`"
-			for f in ("name", "store", "status", "total", "date_created", "_comment_count")
-		]
+		fields = [f"`tab{DOCTYPE}`.`{f}`" for f in DESK_FIELDS]
 		filters = [[DOCTYPE, "store", "=", self.store], [DOCTYPE, "status", "like", "%processing%"]]
 		data = reportview_call(
 			"get",
@@ -202,11 +225,20 @@ class TestDeskAndRestApi(WooCommerceOrderTestCase):
 			order_by=f"`tab{DOCTYPE}`.`date_created` desc",
 			with_comment_count=1,
 		)
-		self.assertEqual(data["keys"], ["name", "store", "status", "total", "date_created", "_comment_count"])
+		self.assertEqual(data["keys"], list(DESK_FIELDS))
 		expected = sum(1 for o in self.fake.orders.values() if o["status"] == "processing")
 		self.assertEqual(len(data["values"]), expected - 20)
 		self.assertEqual(reportview_call("get_count", doctype=DOCTYPE, filters=filters), expected)
 		self.assertEqual(len(self.list_requests()), 2)
+
+	def test_desk_form_and_sidebar(self):
+		frappe.local.response = frappe._dict(docs=[])
+		load.getdoc(DOCTYPE, f"{self.store}:16")
+		doc = frappe.response.docs[0]
+		self.assertEqual((doc.name, doc.customer_name), (f"{self.store}:16", "Jane Doe"))
+		self.assertEqual(len(doc.lines), len(self.fake.orders[16]["line_items"]))
+		stats = reportview.get_sidebar_stats(json.dumps(["_user_tags"]), DOCTYPE, json.dumps([]))
+		self.assertEqual(stats, {"stats": {}})
 
 	def test_api_resource_list_and_one_order(self):
 		status, body = api_get(
@@ -273,14 +305,17 @@ class TestSyncAction(WooCommerceOrderTestCase):
 
 class TestErrors(WooCommerceOrderTestCase):
 	def test_a_deleted_order_is_a_clear_not_found(self):
-		with self.assertRaises(frappe.DoesNotExistError) as caught:
+		with self.assertRaises(OrderNotInStore) as caught:
 			frappe.get_doc(DOCTYPE, f"{self.store}:999999")
 		self.assertIn(self.store, str(caught.exception))
 		self.assertIn("999999", str(caught.exception))
 		self.assertIn("deleted", str(caught.exception))
-		with self.assertRaises(frappe.DoesNotExistError):  # Frappe answers it with HTTP 404
+		with self.assertRaises(OrderNotInStore):
 			api_get(f"/api/resource/{DOCTYPE}/{self.store}:999999")
-		with self.assertRaises(frappe.DoesNotExistError):
+		self.assertEqual(OrderNotInStore.http_status_code, 404)
+		with self.assertRaises(OrderNotInStore):
+			load.getdoc(DOCTYPE, f"{self.store}:999999")  # Desk's form shows the message, not a blank page
+		with self.assertRaises(OrderNotInStore):
 			sync_order(f"{self.store}:999999")
 
 	def test_refused_keys_are_explained(self):
