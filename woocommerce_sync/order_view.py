@@ -110,8 +110,7 @@ def _read(store: str, order_id: int | None, call):
 		if order_id is not None and exc.code == ORDER_NOT_FOUND:
 			frappe.throw(
 				_(
-					"WooCommerce store {0} has no order {1}: it was deleted for good or the id is wrong. "
-					"Its Sales Order, if there is one, is cancelled by the next sync."
+					"WooCommerce store {0} has no order {1}: it was deleted for good, or the id is wrong."
 				).format(store, order_id),
 				OrderNotInStore,
 			)

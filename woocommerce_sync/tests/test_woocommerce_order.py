@@ -285,6 +285,16 @@ class TestSyncAction(WooCommerceOrderTestCase):
 		self.assertEqual(again["outcome"], "skipped")
 		self.assertIn("nothing to do", again["message"])
 
+	def test_an_order_deleted_in_the_store_cancels_its_sales_order(self):
+		store = make_importing_settings(self.fake, submit_orders=1).name
+		created = sync_order(f"{store}:16")
+		self.assertEqual(frappe.db.get_value("Sales Order", created["sales_order"], "docstatus"), 1)
+		del self.fake.orders[16]
+		result = sync_order(f"{store}:16")
+		self.assertEqual((result["outcome"], result["sales_order"]), ("updated", created["sales_order"]))
+		self.assertIn("was cancelled", result["message"])
+		self.assertEqual(frappe.db.get_value("Sales Order", created["sales_order"], "docstatus"), 2)
+
 	def test_a_status_the_store_does_not_import_says_so(self):
 		order = {
 			k: v for k, v in copy.deepcopy(self.fake.orders[16]).items() if k not in ("number", "order_key")

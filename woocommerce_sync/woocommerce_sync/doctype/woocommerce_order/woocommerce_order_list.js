@@ -1,8 +1,7 @@
 // Orders are listed live from the store: filter by store (default: the first enabled one),
 // status and date created; the ID box finds an order by its id or searches the store.
 frappe.listview_settings["WooCommerce Order"] = {
-	add_fields: ["status", "sales_order", "currency"],
-	hide_name_column: true,
+	add_fields: ["status"],
 	get_indicator(doc) {
 		const colors = {
 			pending: "orange",
@@ -15,10 +14,5 @@ frappe.listview_settings["WooCommerce Order"] = {
 			trash: "grey",
 		};
 		return [__(doc.status), colors[doc.status] || "gray", `status,=,${doc.status}`];
-	},
-	formatters: {
-		sales_order(value) {
-			return value || __("Not imported");
-		},
 	},
 };
