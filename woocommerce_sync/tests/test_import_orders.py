@@ -19,7 +19,13 @@ from woocommerce_sync.sync_sales_orders import (
 	sync_store,
 )
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
-from woocommerce_sync.tests.utils import enable_euro, get_company, make_importing_settings, run_concurrently
+from woocommerce_sync.tests.utils import (
+	StoreTestCase,
+	enable_euro,
+	get_company,
+	make_importing_settings,
+	run_concurrently,
+)
 
 ORDERS = "/wp-json/wc/v3/orders"
 LATER = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)  # after the recorded orders, same fiscal year
@@ -33,13 +39,7 @@ def sales_orders(store: str, **filters) -> list[frappe._dict]:
 	)
 
 
-class ImportTestCase(FrappeTestCase):
-	def setUp(self):
-		self.fake = FakeWooCommerceStore().start()
-		self.addCleanup(self.fake.stop)
-		self.settings = make_importing_settings(self.fake)
-		self.store = self.settings.name
-
+class ImportTestCase(StoreTestCase):
 	def tax_rows_total(self, so_name: str) -> Decimal:
 		rows = frappe.get_all(
 			"Sales Taxes and Charges",

@@ -2,6 +2,7 @@
 two-way pass and its echo rule, against the fake store."""
 
 import json
+import typing
 from datetime import datetime, timedelta, timezone
 
 import frappe
@@ -14,19 +15,16 @@ from woocommerce_sync.sales_order_to_woocommerce import (
 )
 from woocommerce_sync.sync_sales_orders import ImportFilters, sync_store
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
-from woocommerce_sync.tests.utils import get_company, make_importing_settings
+from woocommerce_sync.tests.utils import StoreTestCase, get_company, make_importing_settings
 
 API = "/wp-json/wc/v3/orders"
 
 
-class TwoWayTestCase(FrappeTestCase):
-	submit_orders = 1
+class TwoWayTestCase(StoreTestCase):
+	store_overrides: typing.ClassVar[dict] = {"submit_orders": 1}
 
 	def setUp(self):
-		self.fake = FakeWooCommerceStore().start()
-		self.addCleanup(self.fake.stop)
-		self.settings = make_importing_settings(self.fake, submit_orders=self.submit_orders)
-		self.store = self.settings.name
+		super().setUp()
 		self.order = self.fake.generate_orders(1, status="processing")[0]
 		sync_store(self.store, "Manual", ImportFilters(ids=[self.order["id"]]))
 		self.so = frappe.get_doc(
@@ -50,7 +48,7 @@ class TwoWayTestCase(FrappeTestCase):
 
 
 class TestSubmitAndStatus(TwoWayTestCase):
-	submit_orders = 0
+	store_overrides: typing.ClassVar[dict] = {"submit_orders": 0}
 
 	def test_submit_pushes_what_changed_and_only_that(self):
 		self.so.woocommerce_status = "completed"
@@ -185,12 +183,9 @@ class TestHourlyTwoWayPass(TwoWayTestCase):
 		self.assertEqual(self.store_order()["status"], "on-hold")
 
 
-class TestExport(FrappeTestCase):
+class TestExport(StoreTestCase):
 	def setUp(self):
-		self.fake = FakeWooCommerceStore().start()
-		self.addCleanup(self.fake.stop)
-		self.settings = make_importing_settings(self.fake)
-		self.store = self.settings.name
+		super().setUp()
 		self.product = next(p for p in self.fake.products.values() if p.get("type") == "simple")
 		self.item = self._item(link=True)
 		self.customer = self._customer()

@@ -1,6 +1,7 @@
 """The webhook endpoint on a real site: recorded deliveries, signatures, unknown stores, the job."""
 
 import json
+import typing
 from datetime import datetime, timedelta, timezone
 from unittest.mock import patch
 
@@ -15,7 +16,12 @@ from woocommerce_sync.core.webhook import ORDER_TOPICS, signature
 from woocommerce_sync.sync_sales_orders import sync_store
 from woocommerce_sync.testing.fake_store import FIXTURES, FakeWooCommerceStore
 from woocommerce_sync.testing.site_server import serve_site, site_headers
-from woocommerce_sync.tests.utils import make_importing_settings, make_settings, run_concurrently
+from woocommerce_sync.tests.utils import (
+	StoreTestCase,
+	make_importing_settings,
+	make_settings,
+	run_concurrently,
+)
 from woocommerce_sync.webhook_registration import delivery_url, register_webhooks, remove_webhooks
 
 
@@ -38,12 +44,8 @@ def signed(topic: str, payload: dict, secret: str = "s3cret", delivery_id: str =
 	}, body
 
 
-class WebhookTestCase(FrappeTestCase):
-	def setUp(self):
-		self.fake = FakeWooCommerceStore().start()
-		self.addCleanup(self.fake.stop)
-		self.settings = make_importing_settings(self.fake, webhook_secret="s3cret", submit_orders=1)
-		self.store = self.settings.name
+class WebhookTestCase(StoreTestCase):
+	store_overrides: typing.ClassVar[dict] = {"webhook_secret": "s3cret", "submit_orders": 1}
 
 	def post(self, headers: dict, body: bytes, store: str | None = None) -> tuple[int, dict, list]:
 		builder = EnvironBuilder(

@@ -17,7 +17,7 @@ from werkzeug.test import EnvironBuilder
 
 from woocommerce_sync.order_view import OrderNotInStore
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
-from woocommerce_sync.tests.utils import make_importing_settings
+from woocommerce_sync.tests.utils import StoreTestCase, make_importing_settings
 from woocommerce_sync.woocommerce_sync.doctype.woocommerce_order.woocommerce_order import sync_order
 
 DOCTYPE = "WooCommerce Order"
@@ -47,13 +47,7 @@ DESK_FIELDS = (
 LATER = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)
 
 
-class WooCommerceOrderTestCase(FrappeTestCase):
-	def setUp(self):
-		self.fake = FakeWooCommerceStore().start()
-		self.addCleanup(self.fake.stop)
-		self.settings = make_importing_settings(self.fake)
-		self.store = self.settings.name
-
+class WooCommerceOrderTestCase(StoreTestCase):
 	def list_requests(self) -> list[dict]:
 		return [r for r in self.fake.requests if r["method"] == "GET" and r["path"] == ORDERS]
 

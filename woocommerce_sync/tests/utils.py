@@ -1,9 +1,11 @@
 """Shared set-up for the bench tier: a company's defaults, a store's settings, the fake store."""
 
 import threading
+import typing
 from collections.abc import Callable
 
 import frappe
+from frappe.tests.utils import FrappeTestCase
 
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 
@@ -124,3 +126,15 @@ def enable_euro() -> None:
 				"for_selling": 1,
 			}
 		).insert()
+
+
+class StoreTestCase(FrappeTestCase):
+	"""A fake store on 127.0.0.1 and settings that can import its orders (`store_overrides`)."""
+
+	store_overrides: typing.ClassVar[dict] = {}
+
+	def setUp(self):
+		self.fake = FakeWooCommerceStore().start()
+		self.addCleanup(self.fake.stop)
+		self.settings = make_importing_settings(self.fake, **self.store_overrides)
+		self.store = self.settings.name
