@@ -10,8 +10,7 @@ from collections.abc import Iterable
 import frappe
 
 from woocommerce_sync.core.order_mapping import ItemLineDraft
-
-ProductKey = tuple[int, int]  # (product id, variation id); variation 0 for a simple product
+from woocommerce_sync.product_links import ProductKey, store_links
 
 
 class ItemResolver:
@@ -26,17 +25,7 @@ class ItemResolver:
 		lines = [line for line in lines if (line.product_id, line.variation_id) not in self.by_product]
 		if not lines:
 			return
-		product_ids = list({line.product_id for line in lines})
-		for row in frappe.get_all(
-			"WooCommerce Item Link",
-			filters={
-				"parenttype": "Item",
-				"woocommerce_server": self.store,
-				"woocommerce_product_id": ("in", product_ids),
-			},
-			fields=["parent", "woocommerce_product_id", "woocommerce_variation_id"],
-		):
-			self.by_product[(row.woocommerce_product_id, row.woocommerce_variation_id)] = row.parent
+		self.by_product.update(store_links(self.store, list({line.product_id for line in lines})))
 		hints = list({line.item_code_hint for line in lines})
 		self.existing_codes.update(frappe.get_all("Item", filters={"name": ("in", hints)}, pluck="name"))
 

@@ -21,6 +21,7 @@ from woocommerce_sync.connection import SETTINGS, explain, get_client
 from woocommerce_sync.core.client import WooCommerceError, WooCommerceNotFound
 from woocommerce_sync.core.order_pages import page_window
 from woocommerce_sync.order_link import live_key
+from woocommerce_sync.product_links import store_links
 
 DOCTYPE = "WooCommerce Order"
 LINE_DOCTYPE = "WooCommerce Order Line"
@@ -306,23 +307,7 @@ def to_rows(store: str, orders: list[dict]) -> list[dict]:
 
 def _lines(store: str, parent: str, items: list[dict]) -> list[dict]:
 	"""Line items with the Item each product is paired with in ERPNext, if any."""
-	product_ids = {item.get("product_id") for item in items if item.get("product_id")}
-	links = (
-		frappe.get_all(
-			"WooCommerce Item Link",
-			filters={"woocommerce_server": store, "woocommerce_product_id": ("in", list(product_ids))},
-			fields=["parent", "woocommerce_product_id", "woocommerce_variation_id"],
-		)
-		if product_ids
-		else []
-	)
-	paired = {
-		(
-			frappe.utils.cint(link.woocommerce_product_id),
-			frappe.utils.cint(link.woocommerce_variation_id),
-		): link.parent
-		for link in links
-	}
+	paired = store_links(store, list({item["product_id"] for item in items if item.get("product_id")}))
 	return [
 		{
 			"doctype": LINE_DOCTYPE,

@@ -13,7 +13,8 @@ from frappe.utils import now_datetime
 
 LINK = "WooCommerce Item Link"
 ITEM_STORE = "WooCommerce Item Store"
-ProductKey = tuple[int, int]
+ProductKey = tuple[int, int]  # (product id, variation id); variation 0 for a simple product
+_LINK_FIELDS = ["parent", "woocommerce_product_id", "woocommerce_variation_id"]
 
 
 def sold_links(store: str, item_codes: Sequence[str] | None = None) -> list[frappe._dict]:
@@ -52,16 +53,30 @@ def sold_links(store: str, item_codes: Sequence[str] | None = None) -> list[frap
 	)
 
 
-def store_links(store: str) -> dict[ProductKey, str]:
-	"""Every pairing of the store, sold or not: (product id, variation id) -> item code."""
+def store_links(store: str, product_ids: Sequence[int] | None = None) -> dict[ProductKey, str]:
+	"""The store's pairings, sold or not (all, or those of `product_ids`), in one query:
+	(product id, variation id) -> item code."""
+	filters = {"parenttype": "Item", "woocommerce_server": store}
+	if product_ids is not None:
+		if not product_ids:
+			return {}
+		filters["woocommerce_product_id"] = ("in", list(product_ids))
 	return {
 		(row.woocommerce_product_id, row.woocommerce_variation_id): row.parent
-		for row in frappe.get_all(
-			LINK,
-			filters={"parenttype": "Item", "woocommerce_server": store},
-			fields=["parent", "woocommerce_product_id", "woocommerce_variation_id"],
-		)
+		for row in frappe.get_all(LINK, filters=filters, fields=_LINK_FIELDS)
 	}
+
+
+def products_of(store: str, item_codes: Sequence[str]) -> dict[str, ProductKey]:
+	"""The other way round: item code -> (product id, variation id) in the store, in one query."""
+	if not item_codes:
+		return {}
+	rows = frappe.get_all(
+		LINK,
+		filters={"parenttype": "Item", "woocommerce_server": store, "parent": ("in", list(item_codes))},
+		fields=_LINK_FIELDS,
+	)
+	return {row.parent: (row.woocommerce_product_id, row.woocommerce_variation_id) for row in rows}
 
 
 def is_sold_on(item_code: str, store: str) -> bool:
