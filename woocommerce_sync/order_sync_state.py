@@ -25,12 +25,11 @@ SO_FIELDS = [
 ]
 
 
-def mark_synced(sales_order: str, woocommerce_modified: datetime | None) -> None:
+def mark_synced(sales_order: str, woocommerce_modified: datetime | None, erpnext: dict | None = None) -> None:
+	"""`erpnext`: ERPNext's snapshot when the caller has read it already and changed nothing since."""
 	so = frappe.db.get_value("Sales Order", sales_order, SO_FIELDS, as_dict=True)
-	values = {
-		"woocommerce_sync_hash": fingerprint(erpnext_snapshot(so)),
-		"woocommerce_last_synced": so.modified,
-	}
+	erpnext = erpnext_snapshot(so) if erpnext is None else erpnext
+	values = {"woocommerce_sync_hash": fingerprint(erpnext), "woocommerce_last_synced": so.modified}
 	if woocommerce_modified:
 		values["woocommerce_modified"] = woocommerce_modified.replace(tzinfo=None)
 	frappe.db.set_value("Sales Order", sales_order, values, update_modified=False)
@@ -63,7 +62,9 @@ def address_values(name: str | None, with_contact: bool = False) -> dict:
 		"city": address.city,
 		"state": address.state,
 		"postcode": address.pincode,
-		"country": (frappe.db.get_value("Country", address.country, "code") or "").upper(),
+		"country": (frappe.get_cached_value("Country", address.country, "code") or "").upper()
+		if address.country
+		else "",
 	}
 	if with_contact:
 		values.update(email=address.email_id, phone=address.phone)

@@ -34,6 +34,7 @@ from woocommerce_sync.core.order_feed import parse_gmt
 from woocommerce_sync.core.order_mapping import CANCELLING_STATUSES
 from woocommerce_sync.order_link import live_key
 from woocommerce_sync.order_sync_state import SO_FIELDS, address_values, erpnext_snapshot, mark_synced
+from woocommerce_sync.product_links import products_of
 from woocommerce_sync.sync_log import SyncRun
 from woocommerce_sync.sync_sales_orders import pull_orders, sync_store
 
@@ -123,10 +124,16 @@ def push(client: WooCommerceClient, sales_order: str, status: str | None = None)
 	return _push_order(client, so, order, status)
 
 
-def _push_order(client: WooCommerceClient, so: frappe._dict, order: dict, status: str | None = None) -> str:
-	wanted = erpnext_snapshot(so)
-	if status:
-		wanted["status"] = status
+def _push_order(
+	client: WooCommerceClient,
+	so: frappe._dict,
+	order: dict,
+	status: str | None = None,
+	erpnext: dict | None = None,
+) -> str:
+	"""`erpnext`: the Sales Order's snapshot when the caller has read it already."""
+	erpnext = erpnext_snapshot(so) if erpnext is None else erpnext
+	wanted = {**erpnext, "status": status} if status else erpnext
 	payload = changed_fields(snapshot_of_order(order), wanted)
 	if so.docstatus == 1 and order.get("status") in EDITABLE_STATUSES:
 		lines = line_item_changes(order.get("line_items") or [], _erpnext_lines(so))
@@ -134,7 +141,7 @@ def _push_order(client: WooCommerceClient, so: frappe._dict, order: dict, status
 			payload["line_items"] = lines
 	if payload:
 		order = client.put(f"orders/{so.woocommerce_id}", payload, reference=("Sales Order", so.name))
-	mark_synced(so.name, parse_gmt(order["date_modified_gmt"]))
+	mark_synced(so.name, parse_gmt(order["date_modified_gmt"]), erpnext)
 	if not payload:
 		return _("WooCommerce order {0} already matches Sales Order {1}: nothing to do.").format(
 			so.woocommerce_id, so.name
@@ -161,7 +168,7 @@ def export(client: WooCommerceClient, so: Document) -> int:
 
 def export_payload(so: Document) -> dict:
 	"""The new order: products from the Items' links, addresses, and ERPNext's line amounts."""
-	links = _product_links(so.woocommerce_server, [row.item_code for row in so.items])
+	links = products_of(so.woocommerce_server, [row.item_code for row in so.items])
 	missing = sorted({row.item_code for row in so.items if row.item_code not in links})
 	if missing:
 		frappe.throw(
@@ -247,15 +254,16 @@ class TwoWayPass:
 		if so.docstatus == 2 and order.get("status") not in CANCELLING_STATUSES:
 			self.run.count("updated")
 			return _push_order(self.client, so, order, status="cancelled")
+		erpnext = erpnext_snapshot(so)
 		decision = decide(
 			Side(snapshot_of_order(order), parse_gmt(order.get("date_modified_gmt"))),
-			Side(erpnext_snapshot(so), site_time_to_utc(so.modified, self.time_zone)),
+			Side(erpnext, site_time_to_utc(so.modified, self.time_zone)),
 			so.woocommerce_sync_hash,
 			self.overlap,
 		)
 		if decision == Decision.PUSH:
 			self.run.count("updated")
-			return _push_order(self.client, so, order)
+			return _push_order(self.client, so, order, erpnext=erpnext)
 		if decision == Decision.PULL:
 			pull_orders(self.settings, self.run, [order])
 			return _("Sales Order {0} updated from WooCommerce order {1}.").format(so.name, so.woocommerce_id)
@@ -269,7 +277,7 @@ class TwoWayPass:
 				sales_order=so.name,
 			)
 			return _("Both sides changed at the same time: see the Sync Log.")
-		mark_synced(so.name, parse_gmt(order["date_modified_gmt"]))
+		mark_synced(so.name, parse_gmt(order["date_modified_gmt"]), erpnext)
 		self.run.count("skipped")
 		return _("Sales Order {0} and WooCommerce order {1} already agree: nothing to do.").format(
 			so.name, so.woocommerce_id
@@ -295,17 +303,6 @@ def _names(customer_name: str | None) -> dict:
 	return {"first_name": first, "last_name": last}
 
 
-def _product_links(store: str, item_codes: list[str]) -> dict[str, tuple[int, int]]:
-	rows = frappe.get_all(
-		"WooCommerce Item Link",
-		filters={"parenttype": "Item", "parent": ("in", item_codes), "woocommerce_server": store},
-		fields=["parent", "woocommerce_product_id", "woocommerce_variation_id"],
-	)
-	return {
-		row.parent: (cint(row.woocommerce_product_id), cint(row.woocommerce_variation_id)) for row in rows
-	}
-
-
 def _erpnext_lines(so: frappe._dict) -> list[ErpnextLine]:
 	"""The Sales Order's rows as order lines; rows whose Item has no product in the store are left out."""
 	rows = frappe.get_all(
@@ -314,7 +311,7 @@ def _erpnext_lines(so: frappe._dict) -> list[ErpnextLine]:
 		fields=["item_code", "qty", "amount", "woocommerce_line_id"],
 		order_by="idx",
 	)
-	links = _product_links(so.woocommerce_server, [row.item_code for row in rows])
+	links = products_of(so.woocommerce_server, [row.item_code for row in rows])
 	return [
 		ErpnextLine(
 			cint(row.woocommerce_line_id) or None,
