@@ -7,6 +7,7 @@ from frappe.utils import now_datetime
 
 from woocommerce_sync.connection import explain, get_client
 from woocommerce_sync.core.client import WooCommerceError
+from woocommerce_sync.core.order_mapping import normalize_status
 from woocommerce_sync.core.store_info import probe_store
 from woocommerce_sync.core.store_url import StoreURLError, normalize_store_url
 from woocommerce_sync.product_settings import validate_product_settings
@@ -46,11 +47,7 @@ class WooCommerceIntegrationSettings(Document):
 
 	def normalize_statuses(self) -> None:
 		"""One status per line, lower case, without WordPress's `wc-` post-status prefix."""
-		statuses = []
-		for raw in (self.statuses_to_import or "").replace(",", "\n").splitlines():
-			status = raw.strip().lower().removeprefix("wc-")
-			if status and status not in statuses:
-				statuses.append(status)
+		statuses = status_list(self.statuses_to_import)
 		if not statuses:
 			frappe.throw(
 				_("Store {0}: list at least one WooCommerce order status to import, e.g. processing.").format(
@@ -104,15 +101,11 @@ class WooCommerceIntegrationSettings(Document):
 					self.store_name, frappe.bold(self.selling_price_list)
 				)
 			)
-		seen = set()
-		for row in self.tax_accounts:
-			if row.tax_rate_id in seen:
-				frappe.throw(
-					_("Store {0}: WooCommerce tax rate {1} is mapped twice in Tax Rate Accounts.").format(
-						self.store_name, row.tax_rate_id
-					)
-				)
-			seen.add(row.tax_rate_id)
+		refuse_repeats(
+			[row.tax_rate_id for row in self.tax_accounts],
+			_("Store {0}: WooCommerce tax rate {1} is mapped twice in Tax Rate Accounts."),
+			self.store_name,
+		)
 
 	def validate_naming_series(self) -> None:
 		if not self.sales_order_series:
@@ -127,13 +120,7 @@ class WooCommerceIntegrationSettings(Document):
 
 	def validate_sale_workflow(self) -> None:
 		"""Invoices are made from submitted Sales Orders, payments from submitted invoices."""
-		self.invoice_statuses = "\n".join(
-			dict.fromkeys(
-				s.strip().lower().removeprefix("wc-")
-				for s in (self.invoice_statuses or "").replace(",", "\n").splitlines()
-				if s.strip()
-			)
-		)
+		self.invoice_statuses = "\n".join(status_list(self.invoice_statuses))
 		if (self.create_invoice or self.create_delivery_note) and not self.submit_orders:
 			frappe.throw(
 				_(
@@ -147,15 +134,12 @@ class WooCommerceIntegrationSettings(Document):
 					self.store_name
 				)
 			)
-		seen = set()
+		refuse_repeats(
+			[row.payment_method for row in self.payment_methods],
+			_("Store {0}: payment method {1} is listed twice in Payment Methods."),
+			self.store_name,
+		)
 		for row in self.payment_methods:
-			if row.payment_method in seen:
-				frappe.throw(
-					_("Store {0}: payment method {1} is listed twice in Payment Methods.").format(
-						self.store_name, row.payment_method
-					)
-				)
-			seen.add(row.payment_method)
 			if row.account and frappe.db.get_value("Account", row.account, "company") != self.company:
 				frappe.throw(
 					_("Store {0}: Payment Methods row {1}: account {2} does not belong to {3}.").format(
@@ -197,3 +181,18 @@ def connection_summary(store: str, info) -> str:
 	return _("Connected to {0}: WooCommerce {1} on WordPress {2}, currency {3}, {4}.").format(
 		store, info.woocommerce_version, info.wordpress_version, info.currency, tax
 	)
+
+
+def status_list(text: str | None) -> list[str]:
+	"""Statuses typed one per line or comma separated, as the API spells them, each once."""
+	statuses = (normalize_status(raw) for raw in (text or "").replace(",", "\n").splitlines())
+	return list(dict.fromkeys(status for status in statuses if status))
+
+
+def refuse_repeats(values: list, message: str, store: str) -> None:
+	"""A table row keyed twice would make the mapping ambiguous; `message` takes store and value."""
+	seen = set()
+	for value in values:
+		if value in seen:
+			frappe.throw(message.format(store, value))
+		seen.add(value)
