@@ -693,9 +693,7 @@ def _orders(store: FakeWooCommerceStore, method: str, rest: list[str], query: di
 		if method == "GET":
 			return _list(_filter_orders(store, query), query)
 		if method == "POST":
-			_check_products(store, body.get("line_items") or [])
-			order = store.add_order({k: v for k, v in body.items() if k != "id"})
-			return 201, order, {}
+			return 201, _order_create(store, body), {}
 	if rest == ["batch"] and method in ("POST", "PUT", "PATCH"):
 		return (
 			200,
@@ -733,6 +731,7 @@ def _order(store: FakeWooCommerceStore, order_id: int) -> dict:
 
 
 def _order_create(store: FakeWooCommerceStore, item: dict) -> dict:
+	_check_products(store, item.get("line_items") or [])
 	return store.add_order({k: v for k, v in item.items() if k != "id"})
 
 
