@@ -18,6 +18,8 @@ from datetime import datetime, timedelta, timezone
 from enum import Enum
 from zoneinfo import ZoneInfo
 
+from woocommerce_sync.core.order_mapping import normalize_status
+
 BILLING_FIELDS = ("address_1", "address_2", "city", "state", "postcode", "country", "email", "phone")
 SHIPPING_FIELDS = ("address_1", "address_2", "city", "state", "postcode", "country")
 
@@ -41,7 +43,7 @@ def snapshot(status: str | None, customer_note: str | None, billing: Mapping, sh
 	An address without street, city and country is empty, as the import does not make an ERPNext
 	Address from it: otherwise such an order would look changed on one side forever."""
 	return {
-		"status": _clean(status).lower().removeprefix("wc-"),
+		"status": normalize_status(status),
 		"customer_note": _clean(customer_note),
 		"billing": _address(billing, BILLING_FIELDS),
 		"shipping": _address(shipping, SHIPPING_FIELDS),

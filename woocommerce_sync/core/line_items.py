@@ -9,6 +9,8 @@ rounding row, and resending those would rewrite every order.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from woocommerce_sync.core.money import quantize, to_decimal_or_zero
+
 # WC_Order::is_editable(): orders in these statuses can have their items changed.
 EDITABLE_STATUSES = frozenset({"pending", "on-hold", "checkout-draft"})
 
@@ -29,7 +31,7 @@ def line_item_changes(order_lines: list[dict], erpnext_lines: list[ErpnextLine])
 		current = by_id.get(line.line_id) if line.line_id else None
 		if current is not None:
 			kept.add(current["id"])
-			if Decimal(str(current.get("quantity") or 0)) != line.quantity:
+			if to_decimal_or_zero(current.get("quantity")) != line.quantity:
 				changes.append({"id": current["id"], **_amounts(line)})
 		else:
 			changes.append(
@@ -43,5 +45,5 @@ def _amounts(line: ErpnextLine) -> dict:
 	quantity = (
 		int(line.quantity) if line.quantity == line.quantity.to_integral_value() else float(line.quantity)
 	)
-	total = f"{line.amount.quantize(Decimal('0.01'))}"
+	total = f"{quantize(line.amount, 2)}"
 	return {"quantity": quantity, "subtotal": total, "total": total}
