@@ -339,9 +339,10 @@ def _send_and_tell(doc: Document, send) -> None:
 		)
 	except WooCommerceError as exc:
 		frappe.log_error(title=f"WooCommerce update of Sales Order {doc.name} failed", message=str(exc))
-		message = _("{0} The hourly sync will send the change, or press Sync with WooCommerce.").format(
-			explain(exc)
-		)
+		message = _(
+			"Sales Order {0} was saved, but WooCommerce order {1} was not updated: {2} The hourly sync "
+			"will send the change, or press Sync with WooCommerce."
+		).format(doc.name, doc.woocommerce_id, explain(exc))
 	frappe.msgprint(message, alert=True)
 
 
