@@ -21,7 +21,7 @@ def woocommerce() -> None:
 @pass_context
 def import_orders(context, store, ids, status, since, until, update_existing, dry_run) -> None:
 	"""Import WooCommerce orders as Sales Orders; without filters, everything modified since Last Sync."""
-	from woocommerce_sync.sync_sales_orders import count_orders, parse_filters, sync_store
+	from woocommerce_sync.orders.sync_sales_orders import count_orders, parse_filters, sync_store
 
 	frappe.init(site=get_site(context))
 	frappe.connect()
@@ -48,7 +48,7 @@ def import_orders(context, store, ids, status, since, until, update_existing, dr
 @pass_context
 def map_products(context, store, create_items, dry_run) -> None:
 	"""Pair every product and variation of the store with an Item by SKU; report the unpaired."""
-	from woocommerce_sync.product_mapping import map_products as run_mapping
+	from woocommerce_sync.products.mapping import map_products as run_mapping
 
 	_run_for_store(
 		context, store, lambda: run_mapping(store, "Command", create_items=create_items, dry_run=dry_run)
@@ -60,7 +60,7 @@ def map_products(context, store, create_items, dry_run) -> None:
 @pass_context
 def sync_stock(context, store) -> None:
 	"""The full stock and price pass: fix every paired product whose stock or price drifted."""
-	from woocommerce_sync.product_reconciliation import reconcile_store
+	from woocommerce_sync.products.full_pass import reconcile_store
 
 	_run_for_store(context, store, lambda: reconcile_store(store, "Command"))
 
@@ -71,7 +71,7 @@ def sync_stock(context, store) -> None:
 @pass_context
 def push_item(context, store, item_code) -> None:
 	"""Create or update one Item as a product in the store (what the Item's Sync to WooCommerce does)."""
-	from woocommerce_sync.product_export import export_item
+	from woocommerce_sync.products.export import export_item
 
 	_run_for_store(context, store, lambda: export_item(item_code, store, "Command"))
 
@@ -82,7 +82,7 @@ def push_item(context, store, item_code) -> None:
 @pass_context
 def pull_product(context, store, product_id) -> None:
 	"""Make an Item (a template with variants for a variable product) from a store product."""
-	from woocommerce_sync.product_export import pull_product as pull
+	from woocommerce_sync.products.export import pull_product as pull
 
 	frappe.init(site=get_site(context))
 	frappe.connect()
@@ -114,8 +114,8 @@ def sync_refunds(context, store, ids) -> None:
 
 
 def follow_orders(context, store: str, ids: str | None, action: str, label: str) -> None:
-	from woocommerce_sync.sync_invoice import order_ids_to_follow, run_for_orders
-	from woocommerce_sync.sync_sales_orders import parse_filters
+	from woocommerce_sync.orders.sync_sales_orders import parse_filters
+	from woocommerce_sync.sales.sync_invoice import order_ids_to_follow, run_for_orders
 
 	frappe.init(site=get_site(context))
 	frappe.connect()

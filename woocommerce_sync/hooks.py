@@ -20,36 +20,36 @@ default_log_clearing_doctypes = {
 scheduler_events = {
 	"hourly": ["woocommerce_sync.webhook.requeue_stale_deliveries"],
 	"hourly_long": [
-		"woocommerce_sync.sync_sales_orders.enqueue_all_stores",
-		"woocommerce_sync.product_reconciliation.enqueue_all_stores",
+		"woocommerce_sync.orders.sync_sales_orders.enqueue_all_stores",
+		"woocommerce_sync.products.full_pass.enqueue_all_stores",
 	],
 	# Stock and prices changed in the last minute reach the shop within the next one.
-	"cron": {"* * * * *": ["woocommerce_sync.product_push.push_pending"]},
+	"cron": {"* * * * *": ["woocommerce_sync.products.push.push_pending"]},
 }
 
 doc_events = {
 	"Sales Order": {
-		"validate": "woocommerce_sync.order_link.set_live_key",
+		"validate": "woocommerce_sync.orders.live_key.set_live_key",
 		"on_cancel": [
-			"woocommerce_sync.order_link.release_live_key",
-			"woocommerce_sync.product_queue.on_sales_order",
-			"woocommerce_sync.sales_order_to_woocommerce.on_cancel",
+			"woocommerce_sync.orders.live_key.release_live_key",
+			"woocommerce_sync.products.queue.on_sales_order",
+			"woocommerce_sync.orders.sales_order_to_woocommerce.on_cancel",
 		],
 		"on_submit": [
-			"woocommerce_sync.product_queue.on_sales_order",
-			"woocommerce_sync.sales_order_to_woocommerce.on_submit",
+			"woocommerce_sync.products.queue.on_sales_order",
+			"woocommerce_sync.orders.sales_order_to_woocommerce.on_submit",
 		],
 		"on_update_after_submit": [
-			"woocommerce_sync.product_queue.on_sales_order",
-			"woocommerce_sync.sales_order_to_woocommerce.on_update_after_submit",
+			"woocommerce_sync.products.queue.on_sales_order",
+			"woocommerce_sync.orders.sales_order_to_woocommerce.on_update_after_submit",
 		],
 	},
-	"Stock Ledger Entry": {"on_submit": "woocommerce_sync.product_queue.on_stock_ledger_entry"},
+	"Stock Ledger Entry": {"on_submit": "woocommerce_sync.products.queue.on_stock_ledger_entry"},
 	"Item Price": {
-		"on_update": "woocommerce_sync.product_queue.on_item_price",
-		"on_trash": "woocommerce_sync.product_queue.on_item_price",
+		"on_update": "woocommerce_sync.products.queue.on_item_price",
+		"on_trash": "woocommerce_sync.products.queue.on_item_price",
 	},
-	"Item": {"on_update": "woocommerce_sync.product_export.on_item_update"},
+	"Item": {"on_update": "woocommerce_sync.products.export.on_item_update"},
 }
 
 doctype_js = {

@@ -19,7 +19,7 @@ from frappe.utils.password import get_decrypted_password
 
 from woocommerce_sync.connection import SETTINGS
 from woocommerce_sync.core.webhook import Delivery, WebhookRejected, parse_delivery
-from woocommerce_sync.sync_sales_orders import ImportFilters, sync_store
+from woocommerce_sync.orders.sync_sales_orders import ImportFilters, sync_store
 
 DELIVERY = "WooCommerce Webhook Delivery"
 STALE_AFTER = timedelta(minutes=10)

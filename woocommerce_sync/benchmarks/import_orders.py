@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 import frappe
 
-from woocommerce_sync.sync_sales_orders import sync_store
+from woocommerce_sync.orders.sync_sales_orders import sync_store
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 from woocommerce_sync.tests.utils import make_importing_settings
 

@@ -16,9 +16,9 @@ import frappe
 from frappe.utils import now_datetime
 
 from woocommerce_sync.core.client import MAX_BATCH
-from woocommerce_sync.product_links import link_item
-from woocommerce_sync.product_push import push_pending
-from woocommerce_sync.product_reconciliation import reconcile_store
+from woocommerce_sync.products.full_pass import reconcile_store
+from woocommerce_sync.products.links import link_item
+from woocommerce_sync.products.push import push_pending
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 from woocommerce_sync.tests.product_utils import make_stock_settings, paired_items, receive, selling_doc
 from woocommerce_sync.tests.utils import get_company

@@ -4,8 +4,8 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import nowdate
 
-from woocommerce_sync.product_links import link_item
-from woocommerce_sync.product_push import push_pending
+from woocommerce_sync.products.links import link_item
+from woocommerce_sync.products.push import push_pending
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 from woocommerce_sync.tests.utils import get_company, make_importing_settings
 

@@ -11,7 +11,7 @@ from unittest.mock import patch
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from woocommerce_sync.sync_sales_orders import (
+from woocommerce_sync.orders.sync_sales_orders import (
 	ImportFilters,
 	OrderImporter,
 	count_orders,

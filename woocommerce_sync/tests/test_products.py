@@ -4,9 +4,9 @@ import frappe
 from erpnext.controllers.item_variant import create_variant
 from frappe.tests.utils import FrappeTestCase
 
-from woocommerce_sync.product_export import ensure_attribute, export_item, pull_product
-from woocommerce_sync.product_links import link_item, store_links
-from woocommerce_sync.product_mapping import map_products
+from woocommerce_sync.products.export import ensure_attribute, export_item, pull_product
+from woocommerce_sync.products.links import link_item, store_links
+from woocommerce_sync.products.mapping import map_products
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore, _product_create, _variation_create
 from woocommerce_sync.tests.product_utils import (
 	SALE_PRICE_LIST,
@@ -205,7 +205,7 @@ class TestExport(ProductTestCase):
 	def capture_enqueue(self, queued):
 		from unittest.mock import patch
 
-		return patch("woocommerce_sync.product_export.frappe.enqueue", lambda *a, **kw: queued.append(kw))
+		return patch("woocommerce_sync.products.export.frappe.enqueue", lambda *a, **kw: queued.append(kw))
 
 
 class TestPull(ProductTestCase):

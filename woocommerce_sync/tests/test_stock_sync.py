@@ -10,9 +10,9 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import nowdate
 
-from woocommerce_sync.product_links import link_item
-from woocommerce_sync.product_push import push_pending
-from woocommerce_sync.product_reconciliation import reconcile_store
+from woocommerce_sync.products.full_pass import reconcile_store
+from woocommerce_sync.products.links import link_item
+from woocommerce_sync.products.push import push_pending
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 from woocommerce_sync.tests.product_utils import (
 	ProductStoreTestCase,
@@ -237,7 +237,7 @@ class TestStockDocuments(StockTestCase):
 
 		original = connection.get_client
 		return patch(
-			"woocommerce_sync.product_push.get_client",
+			"woocommerce_sync.products.push.get_client",
 			lambda store, **kw: original(store, **{**kw, "max_retries": retries}),
 		)
 
@@ -274,7 +274,7 @@ class TestFullPass(StockTestCase):
 	def test_full_pass_reads_quantities_with_one_query_per_batch(self):
 		items = paired_items(self.fake, self.store, 120)
 		frappe.db.commit()
-		from woocommerce_sync import stock_sync
+		from woocommerce_sync.products import stock as stock_sync
 
 		reads = []
 		original = stock_sync.read_bins
@@ -288,6 +288,6 @@ class TestFullPass(StockTestCase):
 	def patch_read_bins(self, replacement):
 		from unittest.mock import patch
 
-		return patch("woocommerce_sync.stock_sync.read_bins", replacement)
+		return patch("woocommerce_sync.products.stock.read_bins", replacement)
 
 	fake_id = TestStockDocuments.fake_id

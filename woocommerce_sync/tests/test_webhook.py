@@ -13,7 +13,7 @@ from werkzeug.test import EnvironBuilder
 
 from woocommerce_sync import webhook
 from woocommerce_sync.core.webhook import ORDER_TOPICS, signature
-from woocommerce_sync.sync_sales_orders import sync_store
+from woocommerce_sync.orders.sync_sales_orders import sync_store
 from woocommerce_sync.testing.fake_store import FIXTURES, FakeWooCommerceStore
 from woocommerce_sync.testing.site_server import serve_site, site_headers
 from woocommerce_sync.tests.utils import (
@@ -22,7 +22,7 @@ from woocommerce_sync.tests.utils import (
 	make_settings,
 	run_concurrently,
 )
-from woocommerce_sync.webhook_registration import delivery_url, register_webhooks, remove_webhooks
+from woocommerce_sync.webhooks.registration import delivery_url, register_webhooks, remove_webhooks
 
 
 def recorded(number: int) -> tuple[dict, bytes]:

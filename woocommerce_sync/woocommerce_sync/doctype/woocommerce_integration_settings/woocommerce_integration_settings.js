@@ -52,7 +52,7 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 				label,
 				async () => {
 					const { message: result } = await frappe.call({
-						method: `woocommerce_sync.webhook_registration.${method}`,
+						method: `woocommerce_sync.webhooks.registration.${method}`,
 						args: { store: frm.doc.name },
 						freeze: true,
 					});
@@ -109,7 +109,7 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 			primary_action: async (values) => {
 				dialog.hide();
 				const { message } = await frappe.call({
-					method: "woocommerce_sync.sync_sales_orders.import_orders",
+					method: "woocommerce_sync.orders.sync_sales_orders.import_orders",
 					args: { store: frm.doc.name, ...values },
 				});
 				frappe.show_alert({
@@ -145,7 +145,7 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 			primary_action: async (values) => {
 				dialog.hide();
 				const { message } = await frappe.call({
-					method: "woocommerce_sync.product_mapping.map_existing_products",
+					method: "woocommerce_sync.products.mapping.map_existing_products",
 					args: { store: frm.doc.name, ...values },
 				});
 				frappe.show_alert({
@@ -161,7 +161,7 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 
 	async sync_stock(frm) {
 		const { message } = await frappe.call({
-			method: "woocommerce_sync.product_reconciliation.sync_stock_now",
+			method: "woocommerce_sync.products.full_pass.sync_stock_now",
 			args: { store: frm.doc.name },
 		});
 		frappe.show_alert({
@@ -177,7 +177,7 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 			{ fieldname: "product_id", fieldtype: "Int", label: __("WooCommerce Product ID"), reqd: 1 },
 			async ({ product_id }) => {
 				const { message } = await frappe.call({
-					method: "woocommerce_sync.product_export.pull_product",
+					method: "woocommerce_sync.products.export.pull_product",
 					args: { store: frm.doc.name, product_id },
 					freeze: true,
 				});

@@ -10,7 +10,7 @@ from woocommerce_sync.core.client import WooCommerceError
 from woocommerce_sync.core.order_mapping import normalize_status
 from woocommerce_sync.core.store_info import probe_store
 from woocommerce_sync.core.store_url import StoreURLError, normalize_store_url
-from woocommerce_sync.product_settings import validate_product_settings
+from woocommerce_sync.products.settings_checks import validate_product_settings
 
 # Test Connection must answer within seconds, not after the sync's patient retries.
 TEST_TIMEOUT = (5.0, 10.0)

@@ -9,9 +9,9 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from woocommerce_sync import order_view
-from woocommerce_sync.order_link import live_key
-from woocommerce_sync.sync_sales_orders import ImportFilters, sync_store
+from woocommerce_sync.orders import order_view
+from woocommerce_sync.orders.live_key import live_key
+from woocommerce_sync.orders.sync_sales_orders import ImportFilters, sync_store
 
 MANAGERS = ("System Manager", "WooCommerce Manager")
 

@@ -29,14 +29,14 @@ from woocommerce_sync.core.conflict import (
 	site_time_to_utc,
 	snapshot_of_order,
 )
-from woocommerce_sync.core.line_items import EDITABLE_STATUSES, ErpnextLine, line_item_changes
+from woocommerce_sync.core.line_changes import EDITABLE_STATUSES, ErpnextLine, line_item_changes
 from woocommerce_sync.core.order_feed import parse_gmt
 from woocommerce_sync.core.order_mapping import CANCELLING_STATUSES
-from woocommerce_sync.order_link import live_key
-from woocommerce_sync.order_sync_state import SO_FIELDS, address_values, erpnext_snapshot, mark_synced
-from woocommerce_sync.product_links import products_of
-from woocommerce_sync.sync_log import SyncRun
-from woocommerce_sync.sync_sales_orders import pull_orders, sync_store
+from woocommerce_sync.orders.live_key import live_key
+from woocommerce_sync.orders.sync_sales_orders import pull_orders, sync_store
+from woocommerce_sync.orders.sync_state import SO_FIELDS, address_values, erpnext_snapshot, mark_synced
+from woocommerce_sync.products.links import products_of
+from woocommerce_sync.runs import SyncRun
 
 # Document events -------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_ent
 from frappe import _
 from frappe.utils import flt, getdate
 
-from woocommerce_sync.sale_documents import site_datetime, undo
+from woocommerce_sync.sales.documents import site_datetime, undo
 
 
 def receive_payment(settings, invoice, order: dict) -> str | None:

@@ -13,14 +13,14 @@ from collections.abc import Sequence
 import frappe
 from frappe import _
 
-from woocommerce_sync import product_queue
 from woocommerce_sync.connection import explain, get_client
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError, WooCommerceUnavailable
 from woocommerce_sync.core.product_batch import ProductUpdate, plan_batches
-from woocommerce_sync.price_sync import price_updates, pushes_prices
-from woocommerce_sync.product_links import describe, mark_synced, sold_links
-from woocommerce_sync.stock_sync import stock_updates, stock_warehouses
-from woocommerce_sync.sync_log import SyncRun
+from woocommerce_sync.products import queue as product_queue
+from woocommerce_sync.products.links import describe, mark_synced, sold_links
+from woocommerce_sync.products.prices import price_updates, pushes_prices
+from woocommerce_sync.products.stock import stock_updates, stock_warehouses
+from woocommerce_sync.runs import SyncRun
 
 SETTINGS = "WooCommerce Integration Settings"
 NOTE_LIMIT = 50

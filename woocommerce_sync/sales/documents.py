@@ -6,7 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import convert_utc_to_system_timezone, get_datetime
 
-from woocommerce_sync.order_link import live_key
+from woocommerce_sync.orders.live_key import live_key
 
 
 def live_sales_order(store: str, woocommerce_id: int | str):

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import frappe
 
 from woocommerce_sync.core.order_mapping import ItemLineDraft
-from woocommerce_sync.product_links import ProductKey, store_links
+from woocommerce_sync.products.links import ProductKey, store_links
 
 
 class ItemResolver:

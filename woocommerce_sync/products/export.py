@@ -16,11 +16,11 @@ from frappe.utils import flt
 from woocommerce_sync.connection import explain, get_client
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
 from woocommerce_sync.core.prices import from_store_price
-from woocommerce_sync.items import new_item_defaults
-from woocommerce_sync.price_sync import price_rules, price_updates
-from woocommerce_sync.product_links import describe, link_item, store_links, stores_selling
-from woocommerce_sync.stock_sync import stock_updates
-from woocommerce_sync.sync_log import SyncRun
+from woocommerce_sync.orders.line_items import new_item_defaults
+from woocommerce_sync.products.links import describe, link_item, store_links, stores_selling
+from woocommerce_sync.products.prices import price_rules, price_updates
+from woocommerce_sync.products.stock import stock_updates
+from woocommerce_sync.runs import SyncRun
 
 SETTINGS = "WooCommerce Integration Settings"
 DIMENSIONS = ("length", "width", "height")
@@ -71,7 +71,7 @@ def on_item_update(doc, method=None) -> None:
 		return
 	for store in stores:
 		frappe.enqueue(
-			"woocommerce_sync.product_export.export_item",
+			"woocommerce_sync.products.export.export_item",
 			queue="long",
 			job_id=f"woocommerce-export::{store}::{template}",
 			deduplicate=True,

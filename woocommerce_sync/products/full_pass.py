@@ -17,11 +17,11 @@ from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
 from woocommerce_sync.core.money import to_decimal
 from woocommerce_sync.core.product_batch import ProductUpdate
 from woocommerce_sync.core.stock import differs
-from woocommerce_sync.price_sync import price_updates, pull_prices, pushes_prices
-from woocommerce_sync.product_links import describe, sold_links
-from woocommerce_sync.product_push import push_updates, stock_not_managed
-from woocommerce_sync.stock_sync import stock_updates
-from woocommerce_sync.sync_log import SyncRun
+from woocommerce_sync.products.links import describe, sold_links
+from woocommerce_sync.products.prices import price_updates, pull_prices, pushes_prices
+from woocommerce_sync.products.push import push_updates, stock_not_managed
+from woocommerce_sync.products.stock import stock_updates
+from woocommerce_sync.runs import SyncRun
 
 SETTINGS = "WooCommerce Integration Settings"
 FIELDS = (
@@ -48,7 +48,7 @@ def sync_stock_now(store: str) -> dict:
 
 def enqueue(store: str, trigger: str):
 	return frappe.enqueue(
-		"woocommerce_sync.product_reconciliation.reconcile_store",
+		"woocommerce_sync.products.full_pass.reconcile_store",
 		queue="long",
 		timeout=3600,
 		job_id=f"woocommerce-reconcile::{store}",

@@ -16,16 +16,16 @@ from frappe import _
 from woocommerce_sync.connection import SETTINGS, explain, get_client
 from woocommerce_sync.core.client import WooCommerceError
 from woocommerce_sync.core.order_mapping import CANCELLING_STATUSES, normalize_status
-from woocommerce_sync.sale_documents import (
+from woocommerce_sync.runs import SyncRun
+from woocommerce_sync.sales.documents import (
 	error_message,
 	live_sales_order,
 	order_invoice,
 	site_datetime,
 	undo,
 )
-from woocommerce_sync.sync_log import SyncRun
-from woocommerce_sync.sync_payments import cancel_payments, receive_payment
-from woocommerce_sync.sync_refunds import sync_refunds
+from woocommerce_sync.sales.payments import cancel_payments, receive_payment
+from woocommerce_sync.sales.refunds import sync_refunds
 
 
 class SaleWorkflow:

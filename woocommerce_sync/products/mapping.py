@@ -22,9 +22,9 @@ from woocommerce_sync.core.product_matching import (
 	plan_mapping,
 	product_from_json,
 )
-from woocommerce_sync.product_export import ItemMaker
-from woocommerce_sync.product_links import link_item, sold_links, store_links
-from woocommerce_sync.sync_log import SyncRun
+from woocommerce_sync.products.export import ItemMaker
+from woocommerce_sync.products.links import link_item, sold_links, store_links
+from woocommerce_sync.runs import SyncRun
 
 SETTINGS = "WooCommerce Integration Settings"
 FIELDS = "id,type,sku,name,attributes,variations,parent_id"
@@ -37,7 +37,7 @@ def map_existing_products(store: str, create_items: bool = False, dry_run: bool 
 	"""The settings form's Map Existing Products, queued on the long queue."""
 	frappe.only_for(("System Manager", "WooCommerce Manager"))
 	job = frappe.enqueue(
-		"woocommerce_sync.product_mapping.map_products",
+		"woocommerce_sync.products.mapping.map_products",
 		queue="long",
 		timeout=3600,
 		job_id=f"woocommerce-map-products::{store}",

@@ -43,14 +43,14 @@ from woocommerce_sync.core.order_mapping import (
 	map_order,
 	should_import,
 )
-from woocommerce_sync.customers import CustomerResolver
-from woocommerce_sync.items import ItemResolver
-from woocommerce_sync.order_link import live_key
-from woocommerce_sync.order_sync_state import erpnext_snapshot, mark_synced
-from woocommerce_sync.sale_documents import order_invoice
-from woocommerce_sync.sync_invoice import SaleWorkflow
-from woocommerce_sync.sync_log import SyncRun
-from woocommerce_sync.webhook_registration import webhook_problems
+from woocommerce_sync.orders.customers import CustomerResolver
+from woocommerce_sync.orders.line_items import ItemResolver
+from woocommerce_sync.orders.live_key import live_key
+from woocommerce_sync.orders.sync_state import erpnext_snapshot, mark_synced
+from woocommerce_sync.runs import SyncRun
+from woocommerce_sync.sales.documents import order_invoice
+from woocommerce_sync.sales.sync_invoice import SaleWorkflow
+from woocommerce_sync.webhooks.registration import webhook_problems
 
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 # Raised when a concurrent run wrote the same rows first; the order is simply tried again.
@@ -86,7 +86,9 @@ class ImportFilters:
 def enqueue_all_stores() -> None:
 	"""Hourly: one deduplicated job per enabled store, so a slow store never queues twice."""
 	for store in frappe.get_all(SETTINGS, filters={"enabled": 1}, pluck="name"):
-		_enqueue(store, "Scheduler", method="woocommerce_sync.sales_order_to_woocommerce.sync_both_ways")
+		_enqueue(
+			store, "Scheduler", method="woocommerce_sync.orders.sales_order_to_woocommerce.sync_both_ways"
+		)
 
 
 @frappe.whitelist()
@@ -108,7 +110,7 @@ def import_orders(
 
 
 def _enqueue(
-	store: str, trigger: str, method: str = "woocommerce_sync.sync_sales_orders.sync_store", **kwargs
+	store: str, trigger: str, method: str = "woocommerce_sync.orders.sync_sales_orders.sync_store", **kwargs
 ):
 	"""A long job per store and trigger; a second request while one is queued or running is dropped."""
 	return frappe.enqueue(

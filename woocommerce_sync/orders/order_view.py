@@ -20,8 +20,8 @@ from frappe.utils import (
 from woocommerce_sync.connection import SETTINGS, explain, get_client
 from woocommerce_sync.core.client import WooCommerceError, WooCommerceNotFound
 from woocommerce_sync.core.order_pages import page_window
-from woocommerce_sync.order_link import live_key
-from woocommerce_sync.product_links import store_links
+from woocommerce_sync.orders.live_key import live_key
+from woocommerce_sync.products.links import store_links
 
 DOCTYPE = "WooCommerce Order"
 LINE_DOCTYPE = "WooCommerce Order Line"
