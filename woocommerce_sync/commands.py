@@ -82,7 +82,7 @@ def push_item(context, store, item_code) -> None:
 @pass_context
 def pull_product(context, store, product_id) -> None:
 	"""Make an Item (a template with variants for a variable product) from a store product."""
-	from woocommerce_sync.products.export import pull_product as pull
+	from woocommerce_sync.products.pull import pull_product as pull
 
 	frappe.init(site=get_site(context))
 	frappe.connect()

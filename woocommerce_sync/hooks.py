@@ -18,9 +18,11 @@ default_log_clearing_doctypes = {
 }
 
 scheduler_events = {
-	"hourly": ["woocommerce_sync.webhook.requeue_stale_deliveries"],
+	"hourly": ["woocommerce_sync.webhooks.deliveries.requeue_stale_deliveries"],
 	"hourly_long": [
-		"woocommerce_sync.orders.sync_sales_orders.enqueue_all_stores",
+		# Per store: import the orders changed in WooCommerce, then the two-way pass for the
+		# Sales Orders changed in ERPNext (sales_order_to_woocommerce.sync_both_ways).
+		"woocommerce_sync.orders.sales_order_to_woocommerce.enqueue_all_stores",
 		"woocommerce_sync.products.full_pass.enqueue_all_stores",
 	],
 	# Stock and prices changed in the last minute reach the shop within the next one.

@@ -33,7 +33,7 @@ from woocommerce_sync.core.line_changes import EDITABLE_STATUSES, ErpnextLine, l
 from woocommerce_sync.core.order_feed import parse_gmt
 from woocommerce_sync.core.order_mapping import CANCELLING_STATUSES
 from woocommerce_sync.orders.live_key import live_key
-from woocommerce_sync.orders.sync_sales_orders import pull_orders, sync_store
+from woocommerce_sync.orders.sync_sales_orders import enqueue_sync, pull_orders, sync_store
 from woocommerce_sync.orders.sync_state import SO_FIELDS, address_values, erpnext_snapshot, mark_synced
 from woocommerce_sync.products.links import products_of
 from woocommerce_sync.runs import SyncRun
@@ -344,6 +344,14 @@ def _send_and_tell(doc: Document, send) -> None:
 			"will send the change, or press Sync with WooCommerce."
 		).format(doc.name, doc.woocommerce_id, explain(exc))
 	frappe.msgprint(message, alert=True)
+
+
+def enqueue_all_stores() -> None:
+	"""Hourly: per enabled store, one deduplicated job that imports, then runs the two-way pass."""
+	for store in frappe.get_all(SETTINGS, filters={"enabled": 1}, pluck="name"):
+		enqueue_sync(
+			store, "Scheduler", method="woocommerce_sync.orders.sales_order_to_woocommerce.sync_both_ways"
+		)
 
 
 def sync_both_ways(store: str, trigger: str = "Scheduler") -> SyncRun:

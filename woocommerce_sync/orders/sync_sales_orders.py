@@ -46,6 +46,7 @@ from woocommerce_sync.core.order_mapping import (
 from woocommerce_sync.orders.customers import CustomerResolver
 from woocommerce_sync.orders.line_items import ItemResolver
 from woocommerce_sync.orders.live_key import live_key
+from woocommerce_sync.orders.mapping_config import mapping_config
 from woocommerce_sync.orders.sync_state import erpnext_snapshot, mark_synced
 from woocommerce_sync.runs import SyncRun
 from woocommerce_sync.sales.documents import order_invoice
@@ -62,7 +63,6 @@ CONFLICTS = (
 )
 CONFLICT_ATTEMPTS = 3
 DELETED_STATUS = "deleted"  # shown as the WooCommerce Status of an order deleted in the store
-GUEST_MODES = {"One Customer per Guest E-mail": "per_email", "One Shared Guest Customer": "shared"}
 
 
 @dataclass
@@ -83,14 +83,6 @@ class ImportFilters:
 # Entry points ---------------------------------------------------------------------------------
 
 
-def enqueue_all_stores() -> None:
-	"""Hourly: one deduplicated job per enabled store, so a slow store never queues twice."""
-	for store in frappe.get_all(SETTINGS, filters={"enabled": 1}, pluck="name"):
-		_enqueue(
-			store, "Scheduler", method="woocommerce_sync.orders.sales_order_to_woocommerce.sync_both_ways"
-		)
-
-
 @frappe.whitelist()
 def import_orders(
 	store: str,
@@ -105,11 +97,13 @@ def import_orders(
 	frappe.only_for(("System Manager", "WooCommerce Manager"))
 	frappe.get_doc(SETTINGS, store).check_permission("read")
 	filters = parse_filters(ids, statuses, created_from, created_to, update_existing)
-	job = _enqueue(store, "Manual", filters=filters, dry_run=cint(dry_run), notify_user=frappe.session.user)
+	job = enqueue_sync(
+		store, "Manual", filters=filters, dry_run=cint(dry_run), notify_user=frappe.session.user
+	)
 	return {"queued": bool(job)}
 
 
-def _enqueue(
+def enqueue_sync(
 	store: str, trigger: str, method: str = "woocommerce_sync.orders.sync_sales_orders.sync_store", **kwargs
 ):
 	"""A long job per store and trigger; a second request while one is queued or running is dropped."""
@@ -667,26 +661,6 @@ class OrderImporter:
 		if left != pending:
 			_save_retry_ids(self.settings, left)
 			frappe.db.commit()
-
-
-def mapping_config(settings) -> MappingConfig:
-	company = frappe.get_cached_value(
-		"Company", settings.company, ["default_currency", "round_off_account"], as_dict=True
-	)
-	return MappingConfig(
-		store=settings.name,
-		company_currency=company.default_currency,
-		tax_accounts={row.tax_rate_id: row.account for row in settings.tax_accounts},
-		default_tax_account=settings.default_tax_account,
-		shipping_account=settings.shipping_account,
-		fee_account=settings.fee_account,
-		rounding_account=settings.rounding_account or company.round_off_account,
-		rate_precision=frappe.get_precision("Sales Order Item", "rate") or 2,
-		known_currencies=frozenset(frappe.get_all("Currency", filters={"enabled": 1}, pluck="name")),
-		guest_mode=GUEST_MODES.get(settings.guest_mode, "per_email"),
-		shared_guest_customer=settings.shared_guest_customer,
-		statuses_to_import=tuple(settings.get_statuses_to_import()),
-	)
 
 
 def _lines(so) -> set[tuple[str, Decimal, Decimal]]:

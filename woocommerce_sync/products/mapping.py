@@ -22,8 +22,8 @@ from woocommerce_sync.core.product_matching import (
 	plan_mapping,
 	product_from_json,
 )
-from woocommerce_sync.products.export import ItemMaker
 from woocommerce_sync.products.links import link_item, sold_links, store_links
+from woocommerce_sync.products.pull import ItemMaker
 from woocommerce_sync.runs import SyncRun
 
 SETTINGS = "WooCommerce Integration Settings"

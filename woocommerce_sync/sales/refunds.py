@@ -14,6 +14,7 @@ from frappe.utils import flt, get_datetime
 
 from woocommerce_sync.connection import get_client
 from woocommerce_sync.core.refund_mapping import CreditNoteDraft, map_refund, refund_ids
+from woocommerce_sync.orders.mapping_config import mapping_config
 from woocommerce_sync.runs import SyncRun
 from woocommerce_sync.sales.documents import site_datetime
 from woocommerce_sync.sales.payments import refund_payment
@@ -21,9 +22,6 @@ from woocommerce_sync.sales.payments import refund_payment
 
 def sync_refunds(settings, invoice, order: dict, run: SyncRun) -> list[str]:
 	"""Credit every refund of the order not yet credited, and pay back what stands on its own."""
-	# Imported here: the importer imports this module (through sync_invoice) at its top.
-	from woocommerce_sync.orders.sync_sales_orders import mapping_config
-
 	credited = credit_notes(settings.name, order["id"])
 	missing = [refund_id for refund_id in refund_ids(order) if str(refund_id) not in credited]
 	made = []

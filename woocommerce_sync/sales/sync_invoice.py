@@ -10,13 +10,14 @@ invoice and payment, ends with the same single set of documents.
 from collections.abc import Callable
 
 import frappe
-from erpnext.selling.doctype.sales_order.sales_order import make_delivery_note, make_sales_invoice
+from erpnext.selling.doctype.sales_order.sales_order import make_sales_invoice
 from frappe import _
 
 from woocommerce_sync.connection import SETTINGS, explain, get_client
 from woocommerce_sync.core.client import WooCommerceError
 from woocommerce_sync.core.order_mapping import CANCELLING_STATUSES, normalize_status
 from woocommerce_sync.runs import SyncRun
+from woocommerce_sync.sales.deliveries import deliver, undo_deliveries
 from woocommerce_sync.sales.documents import (
 	error_message,
 	live_sales_order,
@@ -55,7 +56,7 @@ class SaleWorkflow:
 			made.append(receive_payment(self.settings, invoice, order))
 			made.extend(sync_refunds(self.settings, invoice, order, self.run))
 		if status == "completed" and self.settings.create_delivery_note:
-			made.append(self.deliver(so, order))
+			made.append(deliver(so, order, self.run))
 		return [name for name in made if name]
 
 	# Sales Invoice ------------------------------------------------------------------------------
@@ -94,37 +95,6 @@ class SaleWorkflow:
 			invoice.submit()
 		return invoice
 
-	# Delivery Note ------------------------------------------------------------------------------
-
-	def deliver(self, so, order: dict) -> str | None:
-		"""Deliver what is left to deliver; without stock the Delivery Note stays draft and is reported."""
-		if so.per_delivered >= 100:
-			return None
-		draft = frappe.db.get_value(
-			"Delivery Note Item", {"against_sales_order": so.name, "docstatus": 0}, "parent"
-		)
-		if draft:
-			note = frappe.get_doc("Delivery Note", draft)
-		else:
-			note = make_delivery_note(so.name)
-			note.set_posting_time = 1
-			note.posting_date, note.posting_time = site_datetime(
-				order.get("date_completed_gmt") or order.get("date_modified_gmt")
-			)
-			note.insert(ignore_permissions=True)
-		frappe.db.savepoint("woocommerce_delivery")
-		try:
-			note.submit()
-		except frappe.ValidationError as exc:
-			frappe.db.rollback(save_point="woocommerce_delivery")
-			self.run.note(
-				_(
-					"WooCommerce order {0} is completed, but Delivery Note {1} could not be submitted ({2}). "
-					"Fix that (usually: receive the stock), then submit the draft Delivery Note."
-				).format(order["id"], note.name, error_message(exc))
-			)
-		return note.name
-
 	# Cancellation -------------------------------------------------------------------------------
 
 	def cancel_downstream(self, sales_order: str, woocommerce_id: int) -> list[str]:
@@ -151,23 +121,7 @@ class SaleWorkflow:
 			problem = undo("Sales Invoice", row.name, row.docstatus)
 			if problem:
 				return [problem]
-		for name, docstatus in frappe.get_all(
-			"Delivery Note Item",
-			filters={"against_sales_order": sales_order, "docstatus": ("<", 2)},
-			fields=["parent", "docstatus"],
-			distinct=True,
-			as_list=True,
-		):
-			if docstatus == 0:
-				frappe.delete_doc("Delivery Note", name, ignore_permissions=True)
-			else:
-				problems.append(
-					_(
-						"Delivery Note {0} is submitted: the goods have left the warehouse. If they come back, "
-						"make a Sales Return from it; if they never left, cancel it. Then cancel Sales Order {1}"
-					).format(name, sales_order)
-				)
-		return problems
+		return undo_deliveries(sales_order)
 
 
 # Manual actions and commands --------------------------------------------------------------------

@@ -4,9 +4,10 @@ import frappe
 from erpnext.controllers.item_variant import create_variant
 from frappe.tests.utils import FrappeTestCase
 
-from woocommerce_sync.products.export import ensure_attribute, export_item, pull_product
+from woocommerce_sync.products.export import export_item
 from woocommerce_sync.products.links import link_item, store_links
 from woocommerce_sync.products.mapping import map_products
+from woocommerce_sync.products.pull import ensure_attribute, pull_product
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore, _product_create, _variation_create
 from woocommerce_sync.tests.product_utils import (
 	SALE_PRICE_LIST,

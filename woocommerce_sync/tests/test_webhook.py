@@ -22,6 +22,7 @@ from woocommerce_sync.tests.utils import (
 	make_settings,
 	run_concurrently,
 )
+from woocommerce_sync.webhooks import deliveries
 from woocommerce_sync.webhooks.registration import delivery_url, register_webhooks, remove_webhooks
 
 
@@ -61,7 +62,7 @@ class WebhookTestCase(StoreTestCase):
 	def run_jobs(self, calls: list) -> None:
 		"""What the worker does with the queued jobs."""
 		for call in calls:
-			webhook.process_deliveries(call.kwargs["store"], call.kwargs["order_id"])
+			deliveries.process_deliveries(call.kwargs["store"], call.kwargs["order_id"])
 
 	def deliveries(self) -> list[frappe._dict]:
 		return frappe.get_all(
@@ -196,7 +197,7 @@ class TestNothingIsLost(WebhookTestCase):
 
 		frappe.db.set_value(DELIVERY, delivery.name, "creation", delivery.creation - timedelta(minutes=11))
 		with patch("frappe.enqueue") as enqueue:
-			webhook.requeue_stale_deliveries()
+			deliveries.requeue_stale_deliveries()
 		requeued = [c for c in enqueue.call_args_list if c.kwargs["store"] == self.store]
 		self.assertEqual([c.kwargs["order_id"] for c in requeued], [order["id"]])
 		self.fake.clear_faults()
@@ -283,7 +284,7 @@ class TestThroughGunicorn(WebhookTestCase):
 		self.assertEqual(job.kwargs["kwargs"]["order_id"], order["id"])
 		job.cancel()
 		job.delete()
-		webhook.process_deliveries(self.store, order["id"])
+		deliveries.process_deliveries(self.store, order["id"])
 		self.assertEqual([o.woocommerce_id for o in self.live_orders()], [str(order["id"])])
 
 

@@ -177,7 +177,7 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 			{ fieldname: "product_id", fieldtype: "Int", label: __("WooCommerce Product ID"), reqd: 1 },
 			async ({ product_id }) => {
 				const { message } = await frappe.call({
-					method: "woocommerce_sync.products.export.pull_product",
+					method: "woocommerce_sync.products.pull.pull_product",
 					args: { store: frm.doc.name, product_id },
 					freeze: true,
 				});
