@@ -9,6 +9,9 @@ required_apps = ["erpnext"]
 before_install = "woocommerce_sync.install.before_install"
 after_install = "woocommerce_sync.install.after_install"
 after_migrate = "woocommerce_sync.install.after_migrate"
+# `run-tests --app woocommerce_sync` runs only this app's hook: ERPNext's completes the setup
+# wizard (a company, a fiscal year) on a fresh test site, as ERPNext's own tests get it.
+before_tests = "erpnext.setup.utils.before_tests"
 
 # Log Settings offers these for automatic clean-up, with the default retention in days.
 default_log_clearing_doctypes = {
