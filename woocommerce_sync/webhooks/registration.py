@@ -84,11 +84,16 @@ def remove_webhooks(store: str) -> dict:
 	return {"ok": True, "message": _("Removed {0} webhooks.").format(len(hooks))}
 
 
-def webhook_problems(client, store: str) -> list[str]:
-	"""Topics whose webhook is missing or not active (WooCommerce disables one after failures)."""
+def webhook_states(client, store: str) -> dict[str, str | None]:
+	"""Order topic -> the status of our webhook for it in the store (None: there is none)."""
 	by_topic = {hook["topic"]: hook.get("status") for hook in our_webhooks(client, store)}
+	return {topic: by_topic.get(topic) for topic in sorted(ORDER_TOPICS)}
+
+
+def webhook_problems(states: dict[str, str | None]) -> list[str]:
+	"""Topics whose webhook is missing or not active (WooCommerce disables one after failures)."""
 	return [
-		_("the {0} webhook is {1}").format(topic, by_topic.get(topic) or _("missing"))
-		for topic in sorted(ORDER_TOPICS)
-		if by_topic.get(topic) != "active"
+		_("the {0} webhook is {1}").format(topic, status or _("missing"))
+		for topic, status in states.items()
+		if status != "active"
 	]
