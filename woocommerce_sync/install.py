@@ -16,9 +16,19 @@ def before_install() -> None:
 	ensure_role()
 
 
+# The workspace's cards and charts and the reports read the app's documents by store and date.
+INDEXES = {
+	"Sales Order": [["woocommerce_server", "creation"], ["woocommerce_server", "transaction_date"]],
+	"Sales Invoice": [["woocommerce_server", "posting_date"]],
+}
+
+
 def after_install() -> None:
 	ensure_role()
 	create_custom_fields(get_custom_fields(), update=True)
+	for doctype, indexes in INDEXES.items():
+		for columns in indexes:
+			frappe.db.add_index(doctype, columns)
 
 
 def after_migrate() -> None:

@@ -40,8 +40,9 @@ REGISTERED, MISSING, DISABLED, NOT_REGISTERED = (
 # Kept by the runs -----------------------------------------------------------------------------
 
 
-def record_order_sync(store: str, sync_log: str, status: str) -> None:
+def record_order_sync(store: str, sync_log: str) -> None:
 	"""After every order sync (hourly, webhook, manual): its outcome, and when it last succeeded."""
+	status = frappe.db.get_value("WooCommerce Sync Log", sync_log, "status")
 	values = {"last_run_status": status, "last_run_log": sync_log}
 	if status in ("Success", "Partial Failure"):
 		values["last_success"] = now_datetime()

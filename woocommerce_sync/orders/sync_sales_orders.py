@@ -43,6 +43,7 @@ from woocommerce_sync.core.order_mapping import (
 	map_order,
 	should_import,
 )
+from woocommerce_sync.desk import health
 from woocommerce_sync.orders.customers import CustomerResolver
 from woocommerce_sync.orders.ignored import ignored_ids
 from woocommerce_sync.orders.line_items import ItemResolver
@@ -52,7 +53,7 @@ from woocommerce_sync.orders.sync_state import erpnext_snapshot, mark_synced
 from woocommerce_sync.runs import SyncRun
 from woocommerce_sync.sales.documents import order_invoice
 from woocommerce_sync.sales.sync_invoice import SaleWorkflow
-from woocommerce_sync.webhooks.registration import webhook_problems
+from woocommerce_sync.webhooks.registration import webhook_problems, webhook_states
 
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 # Raised when a concurrent run wrote the same rows first; the order is simply tried again.
@@ -177,7 +178,9 @@ def sync_store(
 			if filters.ids and importer.failed_ids and not dry_run:
 				save_retry_ids(settings, set(retry_ids(settings)) | importer.failed_ids)
 			if trigger == "Scheduler" and settings.webhooks_registered:
-				problems = webhook_problems(client, store)
+				states = webhook_states(client, store)
+				health.record_webhooks(store, states)
+				problems = webhook_problems(states)
 				if problems:
 					run.note(
 						_(
@@ -188,18 +191,28 @@ def sync_store(
 		frappe.db.rollback()
 		frappe.log_error(title=f"WooCommerce sync of store {store} failed", message=str(exc))
 		run.finish(error=explain(exc))
+		_record(run)
 		return run
 	except Exception:
 		frappe.db.rollback()
 		frappe.log_error(title=f"WooCommerce sync of store {store} crashed")
 		run.finish(error=_("The sync stopped on an unexpected error; see the Error Log."))
+		_record(run)
 		raise
 	run.finish()
+	_record(run)
 	if notify_user:
 		frappe.publish_realtime(
 			"woocommerce_import_done", {"store": store, "sync_log": run.name, **run.counts}, user=notify_user
 		)
 	return run
+
+
+def _record(run: SyncRun) -> None:
+	"""The store's health fields: this order sync's outcome (dry runs change nothing)."""
+	if not run.dry_run:
+		health.record_order_sync(run.store, run.name)
+		frappe.db.commit()
 
 
 def pull_orders(settings: Document, run: SyncRun, orders: list[dict]) -> None:

@@ -12,6 +12,7 @@ from frappe import _
 from woocommerce_sync.connection import SETTINGS, explain, get_client
 from woocommerce_sync.core.client import WooCommerceError
 from woocommerce_sync.core.webhook import ORDER_TOPICS
+from woocommerce_sync.desk import health
 
 
 def delivery_url(store: str) -> str:
@@ -64,7 +65,7 @@ def register_webhooks(store: str) -> dict:
 					)
 	except WooCommerceError as exc:
 		return {"ok": False, "message": explain(exc)}
-	settings.db_set("webhooks_registered", 1)
+	health.record_webhooks_registered(store, True)
 	return {"ok": True, "message": "<br>".join(actions)}
 
 
@@ -80,7 +81,7 @@ def remove_webhooks(store: str) -> dict:
 				client.delete(f"webhooks/{hook['id']}", {"force": "true"})
 	except WooCommerceError as exc:
 		return {"ok": False, "message": explain(exc)}
-	settings.db_set("webhooks_registered", 0)
+	health.record_webhooks_registered(store, False)
 	return {"ok": True, "message": _("Removed {0} webhooks.").format(len(hooks))}
 
 
