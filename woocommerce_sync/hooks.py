@@ -62,6 +62,7 @@ doc_events = {
 }
 
 doctype_js = {
+	"WooCommerce Integration Settings": "public/js/store_health.js",
 	"Item": "public/js/item.js",
 	"Sales Order": ["public/js/sales_order.js", "public/js/sales_order_invoice.js"],
 }

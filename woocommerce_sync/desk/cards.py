@@ -91,6 +91,7 @@ def get_store_health(store: str) -> dict:
 		else None
 	)
 	return {
+		"store": store,
 		"color": color,
 		"reasons": reasons,
 		"last_success": row.last_success,

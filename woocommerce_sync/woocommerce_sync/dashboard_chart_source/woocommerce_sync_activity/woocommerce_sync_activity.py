@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import frappe
 from frappe import _
+from frappe.model.document import Document
 from frappe.query_builder.functions import Count, Date, Sum
 from frappe.utils import get_datetime, getdate, nowdate
 from frappe.utils.dashboard import cache_source
@@ -30,11 +31,10 @@ def get(
 	time_interval=None,
 	heatmap_year=None,
 ) -> dict:
-	chart = (
-		frappe.get_doc("Dashboard Chart", chart_name)
-		if chart_name
-		else frappe._dict(frappe.parse_json(chart))
-	)
+	if chart_name:
+		chart = frappe.get_doc("Dashboard Chart", chart_name)
+	elif not isinstance(chart, Document):  # cache_source passes the document itself with no_cache
+		chart = frappe._dict(frappe.parse_json(chart))
 	filters = frappe.parse_json(filters) or frappe.parse_json(chart.filters_json) or {}
 	stores = readable_stores()
 	if filters.get("store"):
