@@ -409,3 +409,19 @@ class TestFirstRun(DeskTestCase):
 				("cod", "Cash"),
 			],
 		)
+
+
+class TestPlainErrors(DeskTestCase):
+	def test_a_store_that_is_down_is_said_in_plain_words_in_the_order_list(self):
+		from woocommerce_sync.orders import order_view
+
+		self.fake.stop()
+		no_wait = patch("woocommerce_sync.core.client.WooCommerceClient._delay", return_value=0)
+		with no_wait, self.assertRaises(frappe.ValidationError) as caught:
+			order_view.get_list({"filters": [["store", "=", self.store]]})
+		message = str(caught.exception)
+		self.assertIn(f"WooCommerce store {self.store}", message)
+		self.assertIn("connection refused", message)
+		self.assertIn("Check the Store URL", message)
+		for library_text in ("HTTPConnectionPool", "Max retries", "oauth_signature", "Errno"):
+			self.assertNotIn(library_text, message)
