@@ -16,8 +16,3 @@ class WooCommerceSyncLog(Document):
 		if names:
 			frappe.db.delete("WooCommerce Sync Log Failure", {"parent": ("in", names)})
 			frappe.db.delete("WooCommerce Sync Log", {"name": ("in", names)})
-
-
-def on_doctype_update() -> None:
-	"""The workspace's charts and the stores' health read runs by store and start time."""
-	frappe.db.add_index("WooCommerce Sync Log", ["store", "started"])

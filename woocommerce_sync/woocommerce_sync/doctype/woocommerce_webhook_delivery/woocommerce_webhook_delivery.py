@@ -16,7 +16,5 @@ class WooCommerceWebhookDelivery(Document):
 
 
 def on_doctype_update() -> None:
-	"""The job and the hourly sweep look deliveries up by store, order and status; the workspace
-	card counts failed and long-queued ones by status and time."""
+	"""The job and the hourly sweep look deliveries up by store, order and status."""
 	frappe.db.add_index("WooCommerce Webhook Delivery", ["store", "order_id", "status"])
-	frappe.db.add_index("WooCommerce Webhook Delivery", ["status", "creation"])
