@@ -106,14 +106,11 @@ def retry_orders(store: str, order_ids: str | list | None = None) -> dict:
 		return {"queued": False, "message": _("Store {0} has no order waiting for a retry.").format(store)}
 	if len(ids) == 1:
 		run = sync_store(store, "Manual", filters=ImportFilters(ids=ids, update_existing=True))
-		failed = run.error or next((f["reason"] for f in run.failures), None)
 		return {
 			"queued": False,
-			"ok": not failed,
+			"ok": not (run.error or run.failures),
 			"sync_log": run.name,
-			"message": _("Order {0} of store {1} failed again: {2}").format(ids[0], store, failed)
-			if failed
-			else _("Order {0} of store {1} was imported.").format(ids[0], store),
+			"message": outcome(store, ids[0], run),
 		}
 	return queue_import(store, ids)
 
@@ -126,6 +123,21 @@ def import_missing(store: str, order_ids: str | list) -> dict:
 	if not ids:
 		frappe.throw(_("Store {0}: no order is missing in ERPNext in this report.").format(store))
 	return queue_import(store, ids)
+
+
+def outcome(store: str, order_id: int, run) -> str:
+	"""What one retried order's run did, in a sentence."""
+	order = _("Order {0} of store {1}").format(order_id, store)
+	failed = run.error or next((f["reason"] for f in run.failures), None)
+	if failed:
+		return _("{0} failed again: {1}").format(order, failed)
+	if run.counts["created"]:
+		return _("{0} was imported.").format(order)
+	if run.counts["updated"]:
+		return _("{0}: its Sales Order was updated.").format(order)
+	return _(
+		"{0}: nothing to import; its status is not one the store imports, or it is an ignored order."
+	).format(order)
 
 
 def queue_import(store: str, ids: list[int]) -> dict:
