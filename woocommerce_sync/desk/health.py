@@ -126,7 +126,7 @@ def assess(row: frappe._dict, now: datetime | None = None) -> tuple[str, list[st
 		red.append(_("the last Test Connection failed"))
 	waiting = len((row.retry_order_ids or "").split())
 	if waiting:
-		amber.append(_("{0} orders waiting for retry").format(waiting))
+		amber.append(_("orders waiting for retry: {0}").format(waiting))
 	if row.webhook_state in (MISSING, DISABLED):
 		amber.append(_("webhooks: {0}").format(_(row.webhook_state)))
 	if row.last_run_status == "Partial Failure":
