@@ -108,7 +108,7 @@ class TestDeskInBrowser(StoreTestCase):
 		options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
 		with contextlib.ExitStack() as stack:
 			stack.callback(shutil.rmtree, profile, ignore_errors=True)
-			url = stack.enter_context(serve_site(workers=2))
+			url = stack.enter_context(serve_site(workers=2, statics=True))
 			# Frappe picks the site by host name; *.localhost is loopback in Chromium.
 			self.base = url.replace("127.0.0.1", frappe.local.site)
 			self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
