@@ -135,13 +135,14 @@ class TestDeskInBrowser(StoreTestCase):
 		self.open("/app/woocommerce")
 		numbers = self.wait_for(
 			lambda: (
-				[e.text for e in self.driver.find_elements(By.CSS_SELECTOR, ".number-card .number")]
-				if len(self.driver.find_elements(By.CSS_SELECTOR, ".number-card .number")) == 4
+				[e.text for e in self.driver.find_elements(By.CSS_SELECTOR, ".number-widget-box .number")]
+				if len(self.driver.find_elements(By.CSS_SELECTOR, ".number-widget-box .number")) == 4
 				else None
 			),
 			"the four number cards",
 		)
-		self.assertTrue(all(text.strip().isdigit() for text in numbers), numbers)
+		self.assertTrue(all(text.strip().replace(",", "").isdigit() for text in numbers), numbers)
+		self.assertFalse(self.modal_title(), "the workspace opened a dialog (an error?)")
 		self.wait_for(
 			lambda: len(self.driver.find_elements(By.CSS_SELECTOR, ".dashboard-widget-box")) == 3 or None,
 			"the three charts",
