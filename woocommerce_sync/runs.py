@@ -7,7 +7,8 @@ MAX_REASON = 2000
 
 
 class SyncRun:
-	def __init__(self, store: str, trigger: str, dry_run: bool = False):
+	def __init__(self, store: str, trigger: str, dry_run: bool = False, operation: str | None = None):
+		"""`operation`: "Orders" or "Stock and Prices", which the workspace's charts count by."""
 		self.store = store
 		self.dry_run = dry_run
 		self.counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
@@ -19,6 +20,7 @@ class SyncRun:
 				"doctype": "WooCommerce Sync Log",
 				"store": store,
 				"trigger": trigger,
+				"operation": operation,
 				"status": "Running",
 				"started": now_datetime(),
 				"notes": "Dry run: nothing was written." if dry_run else None,

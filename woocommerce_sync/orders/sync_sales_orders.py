@@ -155,7 +155,7 @@ def sync_store(
 	"""`then` runs after the import with the same client and Sync Log (the hourly two-way pass)."""
 	filters = filters or ImportFilters()
 	settings = frappe.get_doc(SETTINGS, store)
-	run = SyncRun(store, trigger, dry_run=dry_run)
+	run = SyncRun(store, trigger, dry_run=dry_run, operation="Orders")
 	importer = OrderImporter(settings, run, filters, dry_run)
 	done = 0
 	try:

@@ -60,7 +60,7 @@ def enqueue(store: str, trigger: str):
 
 def reconcile_store(store: str, trigger: str = "Scheduler") -> SyncRun:
 	settings = frappe.get_doc(SETTINGS, store)
-	run = SyncRun(store, trigger)
+	run = SyncRun(store, trigger, operation="Stock and Prices")
 	run.note(_("Full stock and price pass."))
 	links = sold_links(store)
 	try:

@@ -59,7 +59,7 @@ def push_items(settings, stock_items: set[str], price_items: set[str], trigger: 
 	updates += price_updates(settings, [link for link in links if link.item_code in price_items])
 	if not updates:
 		return None
-	run = SyncRun(settings.name, trigger)
+	run = SyncRun(settings.name, trigger, operation="Stock and Prices")
 	run.note(_("Stock and price push after changes in ERPNext."))
 	try:
 		with get_client(settings) as client:
