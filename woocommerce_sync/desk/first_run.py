@@ -24,8 +24,6 @@ def store_choices(store: str) -> dict:
 			gateways = client.get("payment_gateways") or []
 	except WooCommerceError as exc:
 		return {"ok": False, "message": explain(exc)}
-	finally:
-		frappe.deferred_insert.save_to_db()
 	mapped_taxes = {row.tax_rate_id: row.account for row in settings.tax_accounts}
 	mapped_methods = {row.payment_method: row.mode_of_payment for row in settings.payment_methods}
 	tax_account = settings.default_tax_account or _first_tax_account(settings.company)

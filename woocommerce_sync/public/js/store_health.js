@@ -4,7 +4,8 @@
 frappe.provide("woocommerce_sync.store_health");
 
 const esc = (text) => frappe.utils.escape_html(text == null ? "" : String(text));
-const when = (value) => (value ? `${esc(frappe.datetime.str_to_user(value))} (${esc(comment_when(value))})` : __("never"));
+const when = (value) =>
+	value ? `${esc(frappe.datetime.str_to_user(value))} (${esc(frappe.datetime.prettyDate(value))})` : __("never");
 
 woocommerce_sync.store_health = {
 	async show(frm) {
@@ -98,6 +99,7 @@ woocommerce_sync.store_health = {
 				{
 					fieldname: "taxes",
 					fieldtype: "Table",
+					hidden: !new_taxes.length,
 					label: __("Tax Rate Accounts"),
 					cannot_add_rows: true,
 					in_place_edit: true,
@@ -119,6 +121,7 @@ woocommerce_sync.store_health = {
 				{
 					fieldname: "gateways",
 					fieldtype: "Table",
+					hidden: !new_gateways.length,
 					label: __("Payment Methods"),
 					cannot_add_rows: true,
 					in_place_edit: true,

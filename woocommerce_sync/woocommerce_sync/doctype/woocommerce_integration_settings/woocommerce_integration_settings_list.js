@@ -18,7 +18,7 @@ frappe.listview_settings["WooCommerce Integration Settings"] = {
 		if (!doc.last_success) return [__("Never synced"), "red", "last_success,is,not set"];
 		// Both in the system time zone, as the database keeps them.
 		if (moment(frappe.datetime.system_datetime()).diff(moment(doc.last_success)) > STALE_AFTER_MS) {
-			return [__("No sync since {0}", [comment_when(doc.last_success, true)]), "red", "enabled,=,1"];
+			return [__("No sync since {0}", [frappe.datetime.prettyDate(doc.last_success)]), "red", "enabled,=,1"];
 		}
 		if (doc.last_connection_test && !doc.last_connection_ok) {
 			return [__("Test Connection failed"), "red", "last_connection_ok,=,0"];

@@ -51,8 +51,6 @@ def read_orders(store: str, from_date: str, to_date: str) -> list[dict]:
 			),
 			title=_("Orders Missing in ERPNext"),
 		)
-	finally:
-		frappe.deferred_insert.save_to_db()
 
 
 def compare(store: str, orders: list[dict]) -> list[dict]:
