@@ -11,7 +11,7 @@ from frappe.utils import get_datetime, getdate, nowdate
 from frappe.utils.dashboard import cache_source
 from pypika.terms import Criterion
 
-from woocommerce_sync.desk.access import readable_stores
+from woocommerce_sync.desk.access import MANAGERS, readable_stores
 
 DAYS = 30
 SYNC_LOG = "WooCommerce Sync Log"
@@ -19,8 +19,32 @@ FAILURE = "WooCommerce Sync Log Failure"
 
 
 @frappe.whitelist()
-@cache_source
 def get(
+	chart_name: str | None = None,
+	chart: str | None = None,
+	no_cache: int | str | None = None,
+	filters: str | dict | None = None,
+	from_date: str | None = None,
+	to_date: str | None = None,
+	timespan: str | None = None,
+	time_interval: str | None = None,
+	heatmap_year: str | int | None = None,
+	refresh: int | str | None = None,
+) -> dict:
+	"""The chart widget's call; the roles are checked before Frappe's chart cache is read."""
+	frappe.only_for(MANAGERS)
+	return _cached(
+		chart_name=chart_name,
+		chart=chart,
+		no_cache=no_cache,
+		filters=filters,
+		to_date=to_date,
+		refresh=refresh,
+	)
+
+
+@cache_source
+def _cached(
 	chart_name=None,
 	chart=None,
 	no_cache=None,
