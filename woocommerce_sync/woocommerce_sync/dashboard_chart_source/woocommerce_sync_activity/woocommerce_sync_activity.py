@@ -7,7 +7,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 from frappe.query_builder.functions import Count, Date, Sum
-from frappe.utils import get_datetime, getdate, nowdate
+from frappe.utils import formatdate, get_datetime, getdate, nowdate
 from frappe.utils.dashboard import cache_source
 from pypika.terms import Criterion
 
@@ -83,7 +83,7 @@ def activity(metric: str, stores: list[str], last_day: date) -> dict:
 	)
 	values = {(row[0], getdate(row[1])): row[2] for row in rows}
 	return {
-		"labels": [frappe.format(day, "Date") for day in days],
+		"labels": [formatdate(day, "dd-MM") for day in days],
 		"datasets": [
 			{"name": store, "values": [values.get((store, day), 0) for day in days]}
 			for store in sorted({row[0] for row in rows}) or stores[:1]
