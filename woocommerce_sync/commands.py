@@ -4,6 +4,8 @@ import click
 import frappe
 from frappe.commands import get_site, pass_context
 
+from woocommerce_sync.constants import SETTINGS, SYNC_LOG
+
 
 @click.group("woocommerce")
 def woocommerce() -> None:
@@ -26,7 +28,7 @@ def import_orders(context, store, ids, status, since, until, update_existing, dr
 	frappe.init(site=get_site(context))
 	frappe.connect()
 	try:
-		if not frappe.db.exists("WooCommerce Integration Settings", store):
+		if not frappe.db.exists(SETTINGS, store):
 			raise click.ClickException(f"No WooCommerce Integration Settings named {store!r} on this site.")
 		filters = parse_filters(ids, status, since, until, update_existing)
 		total = count_orders(store, filters)
@@ -132,7 +134,7 @@ def follow_orders(context, store: str, ids: str | None, action: str, label: str)
 
 
 def _require_store(store: str) -> None:
-	if not frappe.db.exists("WooCommerce Integration Settings", store):
+	if not frappe.db.exists(SETTINGS, store):
 		raise click.ClickException(f"No WooCommerce Integration Settings named {store!r} on this site.")
 
 
@@ -143,10 +145,7 @@ def _run_for_store(context, store: str, work) -> None:
 		_require_store(store)
 		run = work()
 		print_summary(run)
-		if (
-			run.counts["failed"]
-			or frappe.db.get_value("WooCommerce Sync Log", run.name, "status") == "Failed"
-		):
+		if run.counts["failed"] or frappe.db.get_value(SYNC_LOG, run.name, "status") == "Failed":
 			raise SystemExit(1)
 	finally:
 		frappe.destroy()

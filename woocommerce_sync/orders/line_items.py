@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 import frappe
 
+from woocommerce_sync.constants import ITEM_LINK
 from woocommerce_sync.core.order_mapping import ItemLineDraft
 from woocommerce_sync.products.links import ProductKey, store_links
 
@@ -38,7 +39,7 @@ class ItemResolver:
 		key = (line.product_id, line.variation_id)
 		if key not in self.by_product:
 			linked = frappe.db.get_value(
-				"WooCommerce Item Link",
+				ITEM_LINK,
 				{
 					"parenttype": "Item",
 					"woocommerce_server": self.store,

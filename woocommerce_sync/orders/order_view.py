@@ -17,14 +17,13 @@ from frappe.utils import (
 	get_timespan_date_range,
 )
 
-from woocommerce_sync.connection import SETTINGS, explain, get_client
+from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import ORDER, ORDER_LINE, SETTINGS
 from woocommerce_sync.core.client import WooCommerceError, WooCommerceNotFound
 from woocommerce_sync.core.order_pages import page_window
 from woocommerce_sync.orders.live_key import live_key
 from woocommerce_sync.products.links import store_links
 
-DOCTYPE = "WooCommerce Order"
-LINE_DOCTYPE = "WooCommerce Order Line"
 DEFAULT_PAGE_LENGTH = 20  # what Frappe's REST API answers when no limit is given
 ORDER_NOT_FOUND = "woocommerce_rest_shop_order_invalid_id"
 SORT_KEYS = {
@@ -71,7 +70,7 @@ def default_store() -> str | None:
 
 def get_list(args: dict) -> list:
 	"""The virtual DocType's get_list: one page of the store's orders, newest first by default."""
-	frappe.has_permission(DOCTYPE, "read", throw=True)
+	frappe.has_permission(ORDER, "read", throw=True)
 	store, params = list_params(args)
 	length = frappe.utils.cint(
 		args.get("page_length") or args.get("limit_page_length") or args.get("limit") or DEFAULT_PAGE_LENGTH
@@ -85,7 +84,7 @@ def get_list(args: dict) -> list:
 
 def get_count(args: dict) -> int:
 	"""WooCommerce's X-WP-Total of the filtered list, from a request for a single order."""
-	frappe.has_permission(DOCTYPE, "read", throw=True)
+	frappe.has_permission(ORDER, "read", throw=True)
 	store, params = list_params(args)
 	params.update({"page": 1, "per_page": 1})
 	response = _read(store, None, lambda client: client.request("GET", "orders", params=params))
@@ -273,7 +272,7 @@ def to_rows(store: str, orders: list[dict]) -> list[dict]:
 		created, modified = _site_time(order, "date_created"), _site_time(order, "date_modified")
 		rows.append(
 			{
-				"doctype": DOCTYPE,
+				"doctype": ORDER,
 				"name": live_key(store, order["id"]),
 				"store": store,
 				"woocommerce_id": order["id"],
@@ -310,10 +309,10 @@ def _lines(store: str, parent: str, items: list[dict]) -> list[dict]:
 	paired = store_links(store, list({item["product_id"] for item in items if item.get("product_id")}))
 	return [
 		{
-			"doctype": LINE_DOCTYPE,
+			"doctype": ORDER_LINE,
 			"name": f"{parent}:{item.get('id')}",
 			"parent": parent,
-			"parenttype": DOCTYPE,
+			"parenttype": ORDER,
 			"parentfield": "lines",
 			"idx": index,
 			"item_name": item.get("name"),

@@ -19,7 +19,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, flt, get_system_timezone
 
-from woocommerce_sync.connection import SETTINGS, explain, get_client
+from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import SETTINGS
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError, WooCommerceNotFound
 from woocommerce_sync.core.conflict import (
 	Decision,

@@ -21,7 +21,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, convert_utc_to_system_timezone, get_datetime, get_system_timezone, getdate
 
-from woocommerce_sync.connection import SETTINGS, explain, get_client
+from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import MANAGER_ROLES, SETTINGS
 from woocommerce_sync.core.client import (
 	MAX_PER_PAGE,
 	WooCommerceClient,
@@ -94,7 +95,7 @@ def import_orders(
 	dry_run: int | str = 0,
 ) -> dict:
 	"""Desk's Import Orders: queued on the long queue, progress sent to the user who asked."""
-	frappe.only_for(("System Manager", "WooCommerce Manager"))
+	frappe.only_for(MANAGER_ROLES)
 	frappe.get_doc(SETTINGS, store).check_permission("read")
 	filters = parse_filters(ids, statuses, created_from, created_to, update_existing)
 	job = enqueue_sync(

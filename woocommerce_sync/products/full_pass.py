@@ -13,6 +13,7 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import MANAGER_ROLES, SETTINGS
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
 from woocommerce_sync.core.money import to_decimal
 from woocommerce_sync.core.product_batch import ProductUpdate
@@ -23,7 +24,6 @@ from woocommerce_sync.products.push import push_updates, stock_not_managed
 from woocommerce_sync.products.stock import stock_updates
 from woocommerce_sync.runs import SyncRun
 
-SETTINGS = "WooCommerce Integration Settings"
 FIELDS = (
 	"id,type,sku,name,status,manage_stock,stock_quantity,regular_price,sale_price,"
 	"date_on_sale_from,date_on_sale_to,variations,parent_id"
@@ -42,7 +42,7 @@ def enqueue_all_stores() -> None:
 @frappe.whitelist()
 def sync_stock_now(store: str) -> dict:
 	"""The settings form's Sync Stock and Prices: the full pass, queued."""
-	frappe.only_for(("System Manager", "WooCommerce Manager"))
+	frappe.only_for(MANAGER_ROLES)
 	return {"queued": bool(enqueue(store, "Manual"))}
 
 

@@ -14,6 +14,7 @@ import frappe
 from frappe import _
 
 from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import SETTINGS
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError, WooCommerceUnavailable
 from woocommerce_sync.core.product_batch import ProductUpdate, plan_batches
 from woocommerce_sync.products import queue as product_queue
@@ -22,7 +23,6 @@ from woocommerce_sync.products.prices import price_updates, pushes_prices
 from woocommerce_sync.products.stock import stock_updates, stock_warehouses
 from woocommerce_sync.runs import SyncRun
 
-SETTINGS = "WooCommerce Integration Settings"
 NOTE_LIMIT = 50
 
 

@@ -11,6 +11,7 @@ from unittest.mock import patch
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from woocommerce_sync.constants import ITEM_LINK, SETTINGS, SYNC_LOG
 from woocommerce_sync.orders.sync_sales_orders import (
 	ImportFilters,
 	OrderImporter,
@@ -71,7 +72,7 @@ class TestImportRecordedOrders(ImportTestCase):
 		self.assertEqual([i.item_code for i in so.items], ["TSHIRT-CLASSIC", "HOODIE-L"])
 		self.assertIn("Size: L", so.items[1].description)
 		link = frappe.get_all(
-			"WooCommerce Item Link",
+			ITEM_LINK,
 			filters={"woocommerce_server": self.store, "woocommerce_product_id": 11},
 			fields=["parent", "woocommerce_variation_id"],
 		)
@@ -147,7 +148,7 @@ class TestIncrementalSync(ImportTestCase):
 		run = sync_store(self.store, "Scheduler")
 		self.assertEqual(run.counts["created"], 2)
 		self.assertEqual(run.counts["failed"], 1)
-		log = frappe.get_doc("WooCommerce Sync Log", run.name)
+		log = frappe.get_doc(SYNC_LOG, run.name)
 		self.assertEqual(log.status, "Partial Failure")
 		reason = log.failures[0].reason
 		self.assertIn(f"WooCommerce store {self.store}", reason)
@@ -169,7 +170,7 @@ class TestIncrementalSync(ImportTestCase):
 		self.settings.db_set("statuses_to_import", "processing\npartial-shipped")
 		frappe.db.commit()
 		run = sync_store(self.store, "Scheduler")
-		log = frappe.get_doc("WooCommerce Sync Log", run.name)
+		log = frappe.get_doc(SYNC_LOG, run.name)
 		self.assertEqual(log.status, "Failed")
 		self.assertIn(f"WooCommerce store {self.store}", log.notes)
 		self.assertIn("status", log.notes)
@@ -270,7 +271,7 @@ class TestExactlyOnce(ImportTestCase):
 			run = sync_store(self.store, "Manual", ImportFilters(ids=[order["id"]]))
 		self.assertEqual(run.counts["failed"], 1)
 		self.assertIn("QueryDeadlockError", run.failures[0]["reason"])
-		retry = frappe.db.get_value("WooCommerce Integration Settings", self.store, "retry_order_ids")
+		retry = frappe.db.get_value(SETTINGS, self.store, "retry_order_ids")
 		self.assertEqual(retry, str(order["id"]))
 
 	def test_concurrent_imports_make_one_sales_order_each(self):
@@ -293,7 +294,7 @@ class TestManualImport(ImportTestCase):
 		self.assertEqual(run.counts["created"], 3)
 		self.assertEqual(sales_orders(self.store), [])
 		self.assertEqual(frappe.db.count("Customer"), customers)
-		self.assertIn("Dry run", frappe.db.get_value("WooCommerce Sync Log", run.name, "notes"))
+		self.assertIn("Dry run", frappe.db.get_value(SYNC_LOG, run.name, "notes"))
 
 	def test_filters_from_text(self):
 		filters = parse_filters("111, 222,333", "Processing,on-hold", "2026-01-01", "2026-01-31", "1")
