@@ -21,8 +21,9 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, convert_utc_to_system_timezone, get_datetime, get_system_timezone, getdate
 
+from woocommerce_sync import jobs
 from woocommerce_sync.connection import explain, get_client
-from woocommerce_sync.constants import MANAGER_ROLES, SETTINGS
+from woocommerce_sync.constants import MANAGER_ROLES, ORDER_SYNC_JOB, SETTINGS
 from woocommerce_sync.core.client import (
 	MAX_PER_PAGE,
 	WooCommerceClient,
@@ -98,22 +99,20 @@ def import_orders(
 	frappe.only_for(MANAGER_ROLES)
 	frappe.get_doc(SETTINGS, store).check_permission("read")
 	filters = parse_filters(ids, statuses, created_from, created_to, update_existing)
-	job = enqueue_sync(
+	queued = enqueue_sync(
 		store, "Manual", filters=filters, dry_run=cint(dry_run), notify_user=frappe.session.user
 	)
-	return {"queued": bool(job)}
+	return {"queued": queued}
 
 
 def enqueue_sync(
 	store: str, trigger: str, method: str = "woocommerce_sync.orders.sync_sales_orders.sync_store", **kwargs
-):
+) -> bool:
 	"""A long job per store and trigger; a second request while one is queued or running is dropped."""
-	return frappe.enqueue(
+	return jobs.enqueue(
 		method,
-		queue="long",
-		job_id=f"woocommerce-sync-orders::{store}::{trigger}",
-		deduplicate=True,
-		timeout=6 * 3600,
+		jobs.job_id(ORDER_SYNC_JOB, store, trigger),
+		timeout=6 * jobs.HOUR,
 		store=store,
 		trigger=trigger,
 		**kwargs,

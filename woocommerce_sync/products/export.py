@@ -12,8 +12,9 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
+from woocommerce_sync import jobs
 from woocommerce_sync.connection import explain, get_client
-from woocommerce_sync.constants import ITEM_ROLES, SELL_ON_FIELD, SETTINGS
+from woocommerce_sync.constants import EXPORT_JOB, ITEM_ROLES, SELL_ON_FIELD, SETTINGS
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
 from woocommerce_sync.core.prices import from_store_price
 from woocommerce_sync.orders.line_items import new_item_defaults
@@ -69,12 +70,9 @@ def on_item_update(doc, method=None) -> None:
 	if not stores or not _changed(doc):
 		return
 	for store in stores:
-		frappe.enqueue(
+		jobs.enqueue(
 			"woocommerce_sync.products.export.export_item",
-			queue="long",
-			job_id=f"woocommerce-export::{store}::{template}",
-			deduplicate=True,
-			enqueue_after_commit=True,
+			jobs.job_id(EXPORT_JOB, store, template),
 			item_code=template,
 			store=store,
 			trigger="Scheduler",

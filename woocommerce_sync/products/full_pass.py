@@ -12,8 +12,9 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
+from woocommerce_sync import jobs
 from woocommerce_sync.connection import explain, get_client
-from woocommerce_sync.constants import MANAGER_ROLES, SETTINGS
+from woocommerce_sync.constants import FULL_PASS_JOB, MANAGER_ROLES, SETTINGS
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
 from woocommerce_sync.core.money import to_decimal
 from woocommerce_sync.core.product_batch import ProductUpdate
@@ -43,16 +44,15 @@ def enqueue_all_stores() -> None:
 def sync_stock_now(store: str) -> dict:
 	"""The settings form's Sync Stock and Prices: the full pass, queued."""
 	frappe.only_for(MANAGER_ROLES)
-	return {"queued": bool(enqueue(store, "Manual"))}
+	return {"queued": enqueue(store, "Manual")}
 
 
-def enqueue(store: str, trigger: str):
-	return frappe.enqueue(
+def enqueue(store: str, trigger: str) -> bool:
+	"""One full pass per store at a time, whoever asked for it."""
+	return jobs.enqueue(
 		"woocommerce_sync.products.full_pass.reconcile_store",
-		queue="long",
-		timeout=3600,
-		job_id=f"woocommerce-reconcile::{store}",
-		deduplicate=True,
+		jobs.job_id(FULL_PASS_JOB, store),
+		timeout=jobs.HOUR,
 		store=store,
 		trigger=trigger,
 	)

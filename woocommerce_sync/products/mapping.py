@@ -13,8 +13,9 @@ from collections.abc import Iterator
 import frappe
 from frappe import _
 
+from woocommerce_sync import jobs
 from woocommerce_sync.connection import explain, get_client
-from woocommerce_sync.constants import MANAGER_ROLES, SETTINGS
+from woocommerce_sync.constants import MANAGER_ROLES, MAP_PRODUCTS_JOB, SETTINGS
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
 from woocommerce_sync.core.product_batch import chunks
 from woocommerce_sync.core.product_matching import (
@@ -36,18 +37,16 @@ NOT_FOUND_PREFIXES = ("no Item matches SKU", "it has no SKU")
 def map_existing_products(store: str, create_items: bool = False, dry_run: bool = False) -> dict:
 	"""The settings form's Map Existing Products, queued on the long queue."""
 	frappe.only_for(MANAGER_ROLES)
-	job = frappe.enqueue(
+	queued = jobs.enqueue(
 		"woocommerce_sync.products.mapping.map_products",
-		queue="long",
-		timeout=3600,
-		job_id=f"woocommerce-map-products::{store}",
-		deduplicate=True,
+		jobs.job_id(MAP_PRODUCTS_JOB, store),
+		timeout=jobs.HOUR,
 		store=store,
 		trigger="Manual",
 		create_items=frappe.utils.sbool(create_items),
 		dry_run=frappe.utils.sbool(dry_run),
 	)
-	return {"queued": bool(job)}
+	return {"queued": queued}
 
 
 def map_products(

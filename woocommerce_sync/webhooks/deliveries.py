@@ -14,7 +14,8 @@ from datetime import timedelta
 import frappe
 from frappe.utils import now_datetime
 
-from woocommerce_sync.constants import WEBHOOK_DELIVERY
+from woocommerce_sync import jobs
+from woocommerce_sync.constants import SHORT_QUEUE, WEBHOOK_DELIVERY, WEBHOOK_JOB
 from woocommerce_sync.orders.sync_sales_orders import ImportFilters, sync_store
 
 STALE_AFTER = timedelta(minutes=10)
@@ -68,12 +69,10 @@ def requeue_stale_deliveries() -> None:
 
 
 def enqueue(store: str, order_id: int) -> None:
-	frappe.enqueue(
+	jobs.enqueue(
 		"woocommerce_sync.webhooks.deliveries.process_deliveries",
-		queue="short",
-		job_id=f"woocommerce-webhook::{store}::{order_id}",
-		deduplicate=True,
-		enqueue_after_commit=True,
+		jobs.job_id(WEBHOOK_JOB, store, order_id),
+		queue=SHORT_QUEUE,
 		store=store,
 		order_id=order_id,
 	)
