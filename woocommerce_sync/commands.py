@@ -16,8 +16,12 @@ def woocommerce() -> None:
 @click.option("--store", required=True, help="Name of the WooCommerce Integration Settings document")
 @click.option("--ids", help="WooCommerce order ids, comma separated: 111,222,333")
 @click.option("--status", help="Only these statuses, comma separated (default: the store's statuses)")
-@click.option("--since", help="Orders created on or after this date (YYYY-MM-DD, UTC)")
-@click.option("--until", help="Orders created on or before this date (YYYY-MM-DD, UTC)")
+@click.option(
+	"--since", help="Orders created on or after this date (YYYY-MM-DD, a day in the site's time zone)"
+)
+@click.option(
+	"--until", help="Orders created on or before this date (YYYY-MM-DD, a day in the site's time zone)"
+)
 @click.option("--update-existing", is_flag=True, help="Also update orders already in ERPNext")
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing but the Sync Log")
 @pass_context

@@ -4,23 +4,19 @@ WooCommerce orders become rows and documents. Nothing is stored: every read asks
 
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import frappe
 from frappe import _
-from frappe.utils import (
-	convert_utc_to_system_timezone,
-	get_datetime,
-	get_system_timezone,
-	get_timespan_date_range,
-)
+from frappe.utils import get_timespan_date_range
 
 from woocommerce_sync.connection import explain, get_client
 from woocommerce_sync.constants import ORDER, ORDER_LINE, SETTINGS
 from woocommerce_sync.core.client import WooCommerceError, WooCommerceNotFound
+from woocommerce_sync.core.order_feed import format_gmt, parse_gmt
 from woocommerce_sync.core.order_pages import page_window
+from woocommerce_sync.dates import site_to_utc, utc_to_site
 from woocommerce_sync.orders.live_key import live_key
 from woocommerce_sync.products.links import store_links
 
@@ -34,7 +30,6 @@ SORT_KEYS = {
 	"woocommerce_id": "id",
 	"name": "id",
 }
-WOO_TIME = "%Y-%m-%dT%H:%M:%S"
 
 
 class OrderNotInStore(frappe.ValidationError):
@@ -175,8 +170,8 @@ def list_params(args: dict) -> tuple[str, dict[str, Any]]:
 		params["search"] = search
 	if after or before:
 		params["dates_are_gmt"] = "true"
-		params["after"] = after.strftime(WOO_TIME) if after else None
-		params["before"] = before.strftime(WOO_TIME) if before else None
+		params["after"] = format_gmt(after) if after else None
+		params["before"] = format_gmt(before) if before else None
 	return store, params
 
 
@@ -206,34 +201,25 @@ def date_range(op: str, value: Any) -> tuple[datetime | None, datetime | None]:
 	"""A date filter in the site's time zone -> inclusive (since, until) in UTC."""
 	if op == "between":
 		first, last = _values(value)[:2]
-		return _utc(first), _utc(last, end_of_day=True)
+		return site_to_utc(first), site_to_utc(last, end_of_day=True)
 	if op == "timespan":
 		span = get_timespan_date_range(str(value))
 		if not span:
 			frappe.throw(_("{0} is not a timespan Desk knows.").format(value))
-		return _utc(span[0]), _utc(span[1], end_of_day=True)
+		return site_to_utc(span[0]), site_to_utc(span[1], end_of_day=True)
 	if op == "=":
-		return _utc(value), _utc(value, end_of_day=True)
+		return site_to_utc(value), site_to_utc(value, end_of_day=True)
 	if op == ">=":
-		return _utc(value), None
+		return site_to_utc(value), None
 	if op == ">":
-		return _utc(value, end_of_day=True) + timedelta(seconds=1), None
+		return site_to_utc(value, end_of_day=True) + timedelta(seconds=1), None
 	if op == "<=":
-		return None, _utc(value, end_of_day=True)
+		return None, site_to_utc(value, end_of_day=True)
 	if op == "<":
-		return None, _utc(value) - timedelta(seconds=1)
+		return None, site_to_utc(value) - timedelta(seconds=1)
 	frappe.throw(
 		_("Date Created can be filtered with =, <, <=, >, >=, between and timespan, not {0}.").format(op)
 	)
-
-
-def _utc(value: Any, end_of_day: bool = False) -> datetime:
-	"""Site time -> UTC; a bare date means its first (or last) second."""
-	moment = get_datetime(value)
-	if end_of_day and len(str(value).strip()) <= 10:
-		moment = moment.replace(hour=23, minute=59, second=59)
-	local = moment.replace(microsecond=0, tzinfo=ZoneInfo(get_system_timezone()))
-	return local.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def _values(value: Any) -> list:
@@ -351,7 +337,7 @@ def _site_time(order: dict, field: str) -> datetime | None:
 	value = order.get(f"{field}_gmt") or order.get(field)
 	if not value:
 		return None
-	return convert_utc_to_system_timezone(get_datetime(value[:19])).replace(tzinfo=None)
+	return utc_to_site(parse_gmt(value))
 
 
 def _amount(value: Any) -> float:
