@@ -11,7 +11,8 @@ import frappe
 
 from woocommerce_sync.constants import ITEM_LINK
 from woocommerce_sync.core.order_mapping import ItemLineDraft
-from woocommerce_sync.products.links import ProductKey, store_links
+from woocommerce_sync.core.product_matching import ProductKey
+from woocommerce_sync.products.links import store_links
 
 
 class ItemResolver:

@@ -12,8 +12,8 @@ import frappe
 from frappe.utils import now_datetime
 
 from woocommerce_sync.constants import ITEM_LINK, ITEM_LINKS_FIELD, ITEM_STORE, SELL_ON_FIELD
+from woocommerce_sync.core.product_matching import ProductKey
 
-ProductKey = tuple[int, int]  # (product id, variation id); variation 0 for a simple product
 _LINK_FIELDS = ["parent", "woocommerce_product_id", "woocommerce_variation_id"]
 
 
@@ -125,7 +125,7 @@ def link_item(item_code: str, store: str, product_id: int, variation_id: int = 0
 		_append_row(item_code, SELL_ON_FIELD, ITEM_STORE, {"woocommerce_server": store})
 
 
-def mark_synced(store: str, keys: Sequence[ProductKey]) -> None:
+def mark_links_synced(store: str, keys: Sequence[ProductKey]) -> None:
 	"""Stamp Last Synced on the link rows of products just pushed, one statement per batch."""
 	if not keys:
 		return
