@@ -79,20 +79,6 @@ def products_of(store: str, item_codes: Sequence[str]) -> dict[str, ProductKey]:
 	return {row.parent: (row.woocommerce_product_id, row.woocommerce_variation_id) for row in rows}
 
 
-def is_sold_on(item_code: str, store: str) -> bool:
-	template = frappe.db.get_value("Item", item_code, "variant_of")
-	return bool(
-		frappe.db.exists(
-			ITEM_STORE,
-			{
-				"parenttype": "Item",
-				"woocommerce_server": store,
-				"parent": ("in", [item_code, template or ""]),
-			},
-		)
-	)
-
-
 def stores_selling(item_code: str) -> list[str]:
 	"""Stores the Item (or its template) is flagged as sold on."""
 	template = frappe.db.get_value("Item", item_code, "variant_of")
