@@ -39,7 +39,6 @@ from woocommerce_sync.core.order_feed import (
 )
 from woocommerce_sync.core.order_mapping import (
 	CANCELLING_STATUSES,
-	MappingConfig,
 	OrderMappingError,
 	SalesOrderDraft,
 	map_order,

@@ -16,10 +16,8 @@ from woocommerce_sync import jobs
 from woocommerce_sync.connection import explain, get_client
 from woocommerce_sync.constants import EXPORT_JOB, ITEM_ROLES, SELL_ON_FIELD, SETTINGS
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
-from woocommerce_sync.core.prices import from_store_price
-from woocommerce_sync.orders.line_items import new_item_defaults
 from woocommerce_sync.products.links import describe, link_item, store_links, stores_selling
-from woocommerce_sync.products.prices import price_rules, price_updates
+from woocommerce_sync.products.prices import price_updates
 from woocommerce_sync.products.stock import stock_updates
 from woocommerce_sync.runs import SyncRun
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from unittest.mock import patch
 
 import frappe
-from frappe.tests.utils import FrappeTestCase, change_settings
+from frappe.tests.utils import change_settings
 
 from woocommerce_sync.constants import ITEM_LINK, ORDER, SETTINGS, SYNC_LOG
 from woocommerce_sync.orders.sync_sales_orders import (
@@ -19,7 +19,6 @@ from woocommerce_sync.orders.sync_sales_orders import (
 	parse_filters,
 	sync_store,
 )
-from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 from woocommerce_sync.tests.utils import (
 	StoreTestCase,
 	enable_euro,

@@ -7,18 +7,15 @@ makes its own store and Items and disables the store when done.
 import json
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import nowdate
 
 from woocommerce_sync.constants import ITEM_STORE, SETTINGS, SYNC_LOG
 from woocommerce_sync.products.full_pass import reconcile_store
 from woocommerce_sync.products.links import link_item
 from woocommerce_sync.products.push import push_pending
-from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 from woocommerce_sync.tests.product_utils import (
 	ProductStoreTestCase,
 	make_item,
-	make_stock_settings,
 	paired_items,
 	receive,
 	selling_doc,

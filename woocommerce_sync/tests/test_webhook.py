@@ -19,7 +19,6 @@ from woocommerce_sync.testing.fake_store import FIXTURES, FakeWooCommerceStore
 from woocommerce_sync.testing.site_server import serve_site, site_headers
 from woocommerce_sync.tests.utils import (
 	StoreTestCase,
-	make_importing_settings,
 	make_settings,
 	run_concurrently,
 )

@@ -11,13 +11,11 @@ import frappe.api
 from frappe.app import make_form_dict
 from frappe.desk import reportview
 from frappe.desk.form import load
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import convert_utc_to_system_timezone
 from werkzeug.test import EnvironBuilder
 
 from woocommerce_sync.constants import ORDER
 from woocommerce_sync.orders.order_view import OrderNotInStore
-from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 from woocommerce_sync.tests.utils import StoreTestCase, make_importing_settings
 from woocommerce_sync.woocommerce_sync.doctype.woocommerce_order.woocommerce_order import sync_order
 
