@@ -38,17 +38,23 @@ def site_date(moment: datetime | None) -> date:
 	return utc_to_site(moment).date() if moment else getdate()
 
 
-def site_date_time(gmt: str | None) -> tuple[date, time]:
-	"""A WooCommerce `*_gmt` text (UTC) -> the site's (date, time), what ERPNext's posting fields
-	mean; now when the store sent none."""
-	moment = get_datetime(str(gmt).replace("T", " ")) if gmt else datetime.now(timezone.utc)
+def site_date_time(gmt: str | datetime | None) -> tuple[date, time]:
+	"""A WooCommerce `*_gmt` time (UTC, as text or parsed) -> the site's (date, time), what
+	ERPNext's posting fields mean; now when the store sent none."""
+	if isinstance(gmt, datetime):
+		moment = gmt
+	else:
+		moment = get_datetime(str(gmt).replace("T", " ")) if gmt else datetime.now(timezone.utc)
 	local = utc_to_site(moment)
 	return local.date(), local.time().replace(microsecond=0)
 
 
 def naive_utc(moment: datetime | None) -> datetime | None:
-	"""An aware moment -> naive UTC, as the app's UTC Datetime fields store it."""
-	return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment else None
+	"""A UTC moment (aware, or naive meaning UTC) -> naive UTC, as the app's UTC Datetime fields
+	store it. A naive value is never read in the server's own time zone."""
+	if moment is None or moment.tzinfo is None:
+		return moment
+	return moment.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def stored_utc(value: str | datetime) -> datetime:

@@ -288,7 +288,7 @@ def _advance_cursor(settings, newest: datetime, failed_ids: set[int]) -> None:
 	_save_retry_ids(
 		settings,
 		set(_retry_ids(settings)) | failed_ids,
-		last_sync=newest.astimezone(timezone.utc).replace(tzinfo=None),
+		last_sync=naive_utc(newest),
 	)
 
 

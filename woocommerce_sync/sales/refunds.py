@@ -124,9 +124,7 @@ def credit_note(settings, invoice, order: dict, draft: CreditNoteDraft) -> str:
 			for charge in draft.charges
 		],
 	)
-	posting_date, posting_time = site_date_time(
-		draft.date_created_gmt.replace(tzinfo=None).isoformat() if draft.date_created_gmt else None
-	)
+	posting_date, posting_time = site_date_time(draft.date_created_gmt)
 	invoice_posted = get_datetime(f"{invoice.posting_date} {invoice.posting_time}")
 	if get_datetime(f"{posting_date} {posting_time}") < invoice_posted:
 		posting_date, posting_time = invoice_posted.date(), invoice_posted.time()
