@@ -12,6 +12,7 @@ from frappe import _
 from frappe.deferred_insert import deferred_insert
 from frappe.model.document import Document
 
+from woocommerce_sync.constants import REQUEST_LOG, SETTINGS
 from woocommerce_sync.core.client import (
 	DEFAULT_TIMEOUT,
 	RequestRecord,
@@ -24,9 +25,6 @@ from woocommerce_sync.core.client import (
 	WooCommerceTLSError,
 	WooCommerceUnavailable,
 )
-
-SETTINGS = "WooCommerce Integration Settings"
-REQUEST_LOG = "WooCommerce Request Log"
 
 
 def get_client(

@@ -3,6 +3,8 @@
 import frappe
 from frappe.utils import now_datetime
 
+from woocommerce_sync.constants import SYNC_LOG
+
 MAX_REASON = 2000
 
 
@@ -16,7 +18,7 @@ class SyncRun:
 		self.error: str | None = None
 		self.log = frappe.get_doc(
 			{
-				"doctype": "WooCommerce Sync Log",
+				"doctype": SYNC_LOG,
 				"store": store,
 				"trigger": trigger,
 				"status": "Running",
@@ -63,7 +65,7 @@ class SyncRun:
 		if error:
 			self.notes.append(error)
 		status = "Failed" if error else ("Partial Failure" if self.counts["failed"] else "Success")
-		log = frappe.get_doc("WooCommerce Sync Log", self.log.name)
+		log = frappe.get_doc(SYNC_LOG, self.log.name)
 		log.update(
 			{
 				"status": status,

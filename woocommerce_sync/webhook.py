@@ -9,9 +9,9 @@ imported by the job in webhooks/deliveries.py.
 import frappe
 from frappe.utils.password import get_decrypted_password
 
-from woocommerce_sync.connection import SETTINGS
+from woocommerce_sync.constants import SETTINGS, WEBHOOK_DELIVERY
 from woocommerce_sync.core.webhook import Delivery, WebhookRejected, parse_delivery
-from woocommerce_sync.webhooks.deliveries import DELIVERY, enqueue
+from woocommerce_sync.webhooks.deliveries import enqueue
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
@@ -40,7 +40,7 @@ def receive() -> dict:
 def _record(store: str, delivery: Delivery, status: str, reason: str | None = None) -> None:
 	frappe.get_doc(
 		{
-			"doctype": DELIVERY,
+			"doctype": WEBHOOK_DELIVERY,
 			"store": store,
 			"topic": delivery.topic,
 			"order_id": delivery.order_id,

@@ -17,21 +17,22 @@ from decimal import Decimal
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import cint, flt, get_system_timezone
+from frappe.utils import cint, flt
 
-from woocommerce_sync.connection import SETTINGS, explain, get_client
+from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import SETTINGS
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError, WooCommerceNotFound
 from woocommerce_sync.core.conflict import (
 	Decision,
 	Side,
 	changed_fields,
 	decide,
-	site_time_to_utc,
 	snapshot_of_order,
 )
 from woocommerce_sync.core.line_changes import EDITABLE_STATUSES, ErpnextLine, line_item_changes
 from woocommerce_sync.core.order_feed import parse_gmt
 from woocommerce_sync.core.order_mapping import CANCELLING_STATUSES
+from woocommerce_sync.dates import site_to_utc
 from woocommerce_sync.orders.live_key import live_key
 from woocommerce_sync.orders.sync_sales_orders import enqueue_sync, pull_orders, sync_store
 from woocommerce_sync.orders.sync_state import SO_FIELDS, address_values, erpnext_snapshot, mark_synced
@@ -219,7 +220,6 @@ class TwoWayPass:
 		self.client = client
 		self.run = run
 		self.overlap = overlap
-		self.time_zone = get_system_timezone()
 
 	def run_store(self) -> None:
 		names = changed_sales_orders(self.settings.name)
@@ -257,7 +257,7 @@ class TwoWayPass:
 		erpnext = erpnext_snapshot(so)
 		decision = decide(
 			Side(snapshot_of_order(order), parse_gmt(order.get("date_modified_gmt"))),
-			Side(erpnext, site_time_to_utc(so.modified, self.time_zone)),
+			Side(erpnext, site_to_utc(so.modified)),
 			so.woocommerce_sync_hash,
 			self.overlap,
 		)

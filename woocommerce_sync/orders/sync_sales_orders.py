@@ -19,16 +19,18 @@ import frappe
 from erpnext.setup.utils import get_exchange_rate
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import cint, convert_utc_to_system_timezone, get_datetime, get_system_timezone, getdate
+from frappe.utils import cint, get_datetime
 
-from woocommerce_sync.connection import SETTINGS, explain, get_client
+from woocommerce_sync import jobs
+from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import MANAGER_ROLES, ORDER_SYNC_JOB, SETTINGS
 from woocommerce_sync.core.client import (
 	MAX_PER_PAGE,
 	WooCommerceClient,
 	WooCommerceError,
 	WooCommerceNotFound,
 )
-from woocommerce_sync.core.conflict import Decision, Side, decide, site_time_to_utc, snapshot
+from woocommerce_sync.core.conflict import Decision, Side, decide, snapshot
 from woocommerce_sync.core.order_feed import (
 	OrderPage,
 	format_gmt,
@@ -37,12 +39,12 @@ from woocommerce_sync.core.order_feed import (
 )
 from woocommerce_sync.core.order_mapping import (
 	CANCELLING_STATUSES,
-	MappingConfig,
 	OrderMappingError,
 	SalesOrderDraft,
 	map_order,
 	should_import,
 )
+from woocommerce_sync.dates import naive_utc, site_date, site_to_utc, stored_utc
 from woocommerce_sync.orders.customers import CustomerResolver
 from woocommerce_sync.orders.line_items import ItemResolver
 from woocommerce_sync.orders.live_key import live_key
@@ -54,6 +56,7 @@ from woocommerce_sync.sales.sync_invoice import SaleWorkflow
 from woocommerce_sync.webhooks.registration import webhook_problems
 
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+ONE_SECOND = timedelta(seconds=1)
 # Raised when a concurrent run wrote the same rows first; the order is simply tried again.
 CONFLICTS = (
 	frappe.DuplicateEntryError,
@@ -71,8 +74,8 @@ class ImportFilters:
 
 	ids: list[int] | None = None
 	statuses: list[str] | None = None
-	created_after: datetime | None = None
-	created_before: datetime | None = None
+	created_after: datetime | None = None  # aware UTC, that second included
+	created_before: datetime | None = None  # aware UTC, that second included
 	update_existing: bool = True
 
 	@property
@@ -94,25 +97,23 @@ def import_orders(
 	dry_run: int | str = 0,
 ) -> dict:
 	"""Desk's Import Orders: queued on the long queue, progress sent to the user who asked."""
-	frappe.only_for(("System Manager", "WooCommerce Manager"))
+	frappe.only_for(MANAGER_ROLES)
 	frappe.get_doc(SETTINGS, store).check_permission("read")
 	filters = parse_filters(ids, statuses, created_from, created_to, update_existing)
-	job = enqueue_sync(
+	queued = enqueue_sync(
 		store, "Manual", filters=filters, dry_run=cint(dry_run), notify_user=frappe.session.user
 	)
-	return {"queued": bool(job)}
+	return {"queued": queued}
 
 
 def enqueue_sync(
 	store: str, trigger: str, method: str = "woocommerce_sync.orders.sync_sales_orders.sync_store", **kwargs
-):
+) -> bool:
 	"""A long job per store and trigger; a second request while one is queued or running is dropped."""
-	return frappe.enqueue(
+	return jobs.enqueue(
 		method,
-		queue="long",
-		job_id=f"woocommerce-sync-orders::{store}::{trigger}",
-		deduplicate=True,
-		timeout=6 * 3600,
+		jobs.job_id(ORDER_SYNC_JOB, store, trigger),
+		timeout=6 * jobs.HOUR,
 		store=store,
 		trigger=trigger,
 		**kwargs,
@@ -135,8 +136,8 @@ def parse_filters(
 	return ImportFilters(
 		ids=id_list or None,
 		statuses=status_list or None,
-		created_after=_as_utc(created_from) if created_from else None,
-		created_before=_as_utc(created_to, end_of_day=True) if created_to else None,
+		created_after=site_to_utc(created_from) if created_from else None,
+		created_before=site_to_utc(created_to, end_of_day=True) if created_to else None,
 		update_existing=bool(cint(update_existing)),
 	)
 
@@ -229,7 +230,7 @@ def _statuses(settings, filters: ImportFilters) -> list[str]:
 
 def _since(settings) -> datetime:
 	overlap = timedelta(minutes=cint(settings.sync_overlap_minutes))
-	return _as_utc(settings.last_sync) - overlap if settings.last_sync else EPOCH
+	return stored_utc(settings.last_sync) - overlap if settings.last_sync else EPOCH
 
 
 def _list_params(settings, filters: ImportFilters) -> dict[str, str]:
@@ -237,10 +238,11 @@ def _list_params(settings, filters: ImportFilters) -> dict[str, str]:
 		return modified_params(_since(settings), _statuses(settings, filters))
 	params = {"dates_are_gmt": "true", "orderby": "date", "order": "asc"}
 	params["status"] = ",".join(_statuses(settings, filters))
+	# WooCommerce's after and before exclude their own second; the filters include theirs.
 	if filters.created_after:
-		params["after"] = format_gmt(filters.created_after)
+		params["after"] = format_gmt(filters.created_after - ONE_SECOND)
 	if filters.created_before:
-		params["before"] = format_gmt(filters.created_before)
+		params["before"] = format_gmt(filters.created_before + ONE_SECOND)
 	return params
 
 
@@ -286,7 +288,7 @@ def _advance_cursor(settings, newest: datetime, failed_ids: set[int]) -> None:
 	_save_retry_ids(
 		settings,
 		set(_retry_ids(settings)) | failed_ids,
-		last_sync=newest.astimezone(timezone.utc).replace(tzinfo=None),
+		last_sync=naive_utc(newest),
 	)
 
 
@@ -392,7 +394,7 @@ class OrderImporter:
 			return "skipped"
 		if not self.filters.incremental and not self.filters.update_existing:
 			return "skipped"
-		modified = draft.date_modified_gmt.replace(tzinfo=None) if draft.date_modified_gmt else None
+		modified = naive_utc(draft.date_modified_gmt)
 		if (
 			current.woocommerce_modified
 			and modified
@@ -402,7 +404,7 @@ class OrderImporter:
 		if self.dry_run:
 			return "updated"
 		if status in CANCELLING_STATUSES:
-			return self.cancel(draft.woocommerce_id, status, _naive(draft.date_modified_gmt), current)
+			return self.cancel(draft.woocommerce_id, status, naive_utc(draft.date_modified_gmt), current)
 		if current.docstatus == 0:
 			self.update_draft(draft, current.name)
 			return "updated"
@@ -441,7 +443,7 @@ class OrderImporter:
 		values = {
 			"woocommerce_status": draft.status,
 			"woocommerce_payment_method": draft.payment_method_title or draft.payment_method,
-			"woocommerce_modified": _naive(draft.date_modified_gmt),
+			"woocommerce_modified": naive_utc(draft.date_modified_gmt),
 			"woocommerce_customer_note": draft.customer_note or None,
 			"customer_address": self.customers.address(customer, draft.billing_address)
 			or so.customer_address,
@@ -471,9 +473,7 @@ class OrderImporter:
 			),
 			draft.date_modified_gmt,
 		)
-		erpnext = Side(
-			erpnext_snapshot(so), site_time_to_utc(get_datetime(so.modified), get_system_timezone())
-		)
+		erpnext = Side(erpnext_snapshot(so), site_to_utc(so.modified))
 		overlap = timedelta(minutes=cint(self.settings.sync_overlap_minutes))
 		return decide(woocommerce, erpnext, so.woocommerce_sync_hash, overlap) in (
 			Decision.PUSH,
@@ -518,7 +518,7 @@ class OrderImporter:
 	def fill(self, so, draft: SalesOrderDraft) -> None:
 		settings = self.settings
 		customer = self.customers.customer(draft.customer)
-		order_date = _site_date(draft.date_created_gmt)
+		order_date = site_date(draft.date_created_gmt)
 		so.update(
 			{
 				"company": settings.company,
@@ -543,7 +543,7 @@ class OrderImporter:
 				"woocommerce_live_key": live_key(self.store, draft.woocommerce_id),
 				"woocommerce_status": draft.status,
 				"woocommerce_payment_method": draft.payment_method_title or draft.payment_method,
-				"woocommerce_modified": _naive(draft.date_modified_gmt),
+				"woocommerce_modified": naive_utc(draft.date_modified_gmt),
 				"woocommerce_customer_note": draft.customer_note or None,
 				"woocommerce_last_synced": frappe.utils.now_datetime(),
 			}
@@ -684,21 +684,3 @@ def _item_wise_detail(detail: dict[int, Decimal], item_codes: dict[int, str]) ->
 		code = item_codes[line_id]
 		by_item[code] = by_item.get(code, Decimal(0)) + amount
 	return json.dumps({code: [0, float(amount)] for code, amount in by_item.items()})
-
-
-def _naive(moment: datetime | None) -> datetime | None:
-	return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment else None
-
-
-def _site_date(moment: datetime | None):
-	"""The order's day in the site's time zone, which is what ERPNext's dates mean."""
-	if not moment:
-		return getdate()
-	return getdate(convert_utc_to_system_timezone(moment.astimezone(timezone.utc).replace(tzinfo=None)))
-
-
-def _as_utc(value, end_of_day: bool = False) -> datetime:
-	moment = get_datetime(value)
-	if end_of_day and len(str(value)) <= 10:
-		moment = moment + timedelta(days=1) - timedelta(seconds=1)
-	return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)

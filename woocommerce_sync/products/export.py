@@ -12,16 +12,15 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
+from woocommerce_sync import jobs
 from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import EXPORT_JOB, ITEM_ROLES, SELL_ON_FIELD, SETTINGS
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
-from woocommerce_sync.core.prices import from_store_price
-from woocommerce_sync.orders.line_items import new_item_defaults
 from woocommerce_sync.products.links import describe, link_item, store_links, stores_selling
-from woocommerce_sync.products.prices import price_rules, price_updates
+from woocommerce_sync.products.prices import price_updates
 from woocommerce_sync.products.stock import stock_updates
 from woocommerce_sync.runs import SyncRun
 
-SETTINGS = "WooCommerce Integration Settings"
 DIMENSIONS = ("length", "width", "height")
 WATCHED_FIELDS = (
 	"item_name",
@@ -37,7 +36,7 @@ WATCHED_FIELDS = (
 @frappe.whitelist()
 def sync_item(item_code: str) -> list[dict]:
 	"""The Item's Sync to WooCommerce: create or update it in every store it is sold on, now."""
-	frappe.only_for(("System Manager", "WooCommerce Manager", "Item Manager"))
+	frappe.only_for(ITEM_ROLES)
 	stores = stores_selling(item_code)
 	if not stores:
 		frappe.throw(
@@ -62,19 +61,16 @@ def sync_item(item_code: str) -> list[dict]:
 
 def on_item_update(doc, method=None) -> None:
 	"""Queue the export of an Item sold on a store when it is new or a pushed field changed."""
-	if doc.flags.from_woocommerce or not (doc.get("woocommerce_sell_on") or doc.variant_of):
+	if doc.flags.from_woocommerce or not (doc.get(SELL_ON_FIELD) or doc.variant_of):
 		return  # made from the shop's product, or sold on no store
 	template = doc.variant_of or doc.name
 	stores = stores_selling(doc.name)
 	if not stores or not _changed(doc):
 		return
 	for store in stores:
-		frappe.enqueue(
+		jobs.enqueue(
 			"woocommerce_sync.products.export.export_item",
-			queue="long",
-			job_id=f"woocommerce-export::{store}::{template}",
-			deduplicate=True,
-			enqueue_after_commit=True,
+			jobs.job_id(EXPORT_JOB, store, template),
 			item_code=template,
 			store=store,
 			trigger="Scheduler",
@@ -89,7 +85,7 @@ def _changed(doc) -> bool:
 
 
 def _stores(item) -> set[str]:
-	return {row.woocommerce_server for row in item.get("woocommerce_sell_on") or []}
+	return {row.woocommerce_server for row in item.get(SELL_ON_FIELD) or []}
 
 
 def export_item(item_code: str, store: str, trigger: str = "Manual") -> SyncRun:

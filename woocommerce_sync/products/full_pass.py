@@ -12,7 +12,9 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
+from woocommerce_sync import jobs
 from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import FULL_PASS_JOB, MANAGER_ROLES, SETTINGS
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
 from woocommerce_sync.core.money import to_decimal
 from woocommerce_sync.core.product_batch import ProductUpdate
@@ -23,7 +25,6 @@ from woocommerce_sync.products.push import push_updates, stock_not_managed
 from woocommerce_sync.products.stock import stock_updates
 from woocommerce_sync.runs import SyncRun
 
-SETTINGS = "WooCommerce Integration Settings"
 FIELDS = (
 	"id,type,sku,name,status,manage_stock,stock_quantity,regular_price,sale_price,"
 	"date_on_sale_from,date_on_sale_to,variations,parent_id"
@@ -42,17 +43,16 @@ def enqueue_all_stores() -> None:
 @frappe.whitelist()
 def sync_stock_now(store: str) -> dict:
 	"""The settings form's Sync Stock and Prices: the full pass, queued."""
-	frappe.only_for(("System Manager", "WooCommerce Manager"))
-	return {"queued": bool(enqueue(store, "Manual"))}
+	frappe.only_for(MANAGER_ROLES)
+	return {"queued": enqueue(store, "Manual")}
 
 
-def enqueue(store: str, trigger: str):
-	return frappe.enqueue(
+def enqueue(store: str, trigger: str) -> bool:
+	"""One full pass per store at a time, whoever asked for it."""
+	return jobs.enqueue(
 		"woocommerce_sync.products.full_pass.reconcile_store",
-		queue="long",
-		timeout=3600,
-		job_id=f"woocommerce-reconcile::{store}",
-		deduplicate=True,
+		jobs.job_id(FULL_PASS_JOB, store),
+		timeout=jobs.HOUR,
 		store=store,
 		trigger=trigger,
 	)

@@ -13,7 +13,9 @@ from collections.abc import Iterator
 import frappe
 from frappe import _
 
+from woocommerce_sync import jobs
 from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import MANAGER_ROLES, MAP_PRODUCTS_JOB, SETTINGS
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
 from woocommerce_sync.core.product_batch import chunks
 from woocommerce_sync.core.product_matching import (
@@ -26,7 +28,6 @@ from woocommerce_sync.products.links import link_item, sold_links, store_links
 from woocommerce_sync.products.pull import ItemMaker
 from woocommerce_sync.runs import SyncRun
 
-SETTINGS = "WooCommerce Integration Settings"
 FIELDS = "id,type,sku,name,attributes,variations,parent_id"
 LISTED_ITEMS = 100
 NOT_FOUND_PREFIXES = ("no Item matches SKU", "it has no SKU")
@@ -35,19 +36,17 @@ NOT_FOUND_PREFIXES = ("no Item matches SKU", "it has no SKU")
 @frappe.whitelist()
 def map_existing_products(store: str, create_items: bool = False, dry_run: bool = False) -> dict:
 	"""The settings form's Map Existing Products, queued on the long queue."""
-	frappe.only_for(("System Manager", "WooCommerce Manager"))
-	job = frappe.enqueue(
+	frappe.only_for(MANAGER_ROLES)
+	queued = jobs.enqueue(
 		"woocommerce_sync.products.mapping.map_products",
-		queue="long",
-		timeout=3600,
-		job_id=f"woocommerce-map-products::{store}",
-		deduplicate=True,
+		jobs.job_id(MAP_PRODUCTS_JOB, store),
+		timeout=jobs.HOUR,
 		store=store,
 		trigger="Manual",
 		create_items=frappe.utils.sbool(create_items),
 		dry_run=frappe.utils.sbool(dry_run),
 	)
-	return {"queued": bool(job)}
+	return {"queued": queued}
 
 
 def map_products(

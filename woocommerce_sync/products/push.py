@@ -14,15 +14,15 @@ import frappe
 from frappe import _
 
 from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import SETTINGS
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError, WooCommerceUnavailable
 from woocommerce_sync.core.product_batch import ProductUpdate, plan_batches
 from woocommerce_sync.products import queue as product_queue
-from woocommerce_sync.products.links import describe, mark_synced, sold_links
+from woocommerce_sync.products.links import describe, mark_links_synced, sold_links
 from woocommerce_sync.products.prices import price_updates, pushes_prices
 from woocommerce_sync.products.stock import stock_updates, stock_warehouses
 from woocommerce_sync.runs import SyncRun
 
-SETTINGS = "WooCommerce Integration Settings"
 NOTE_LIMIT = 50
 
 
@@ -95,7 +95,7 @@ def push_updates(
 			run.count("updated")
 			done.append(update.key)
 			pushed.append(f"{update.item_code}: {_summary(update.fields)}")
-		mark_synced(store, done)
+		mark_links_synced(store, done)
 		frappe.db.commit()
 	if pushed:
 		more = len(pushed) - NOTE_LIMIT

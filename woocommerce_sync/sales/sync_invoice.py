@@ -13,16 +13,17 @@ import frappe
 from erpnext.selling.doctype.sales_order.sales_order import make_sales_invoice
 from frappe import _
 
-from woocommerce_sync.connection import SETTINGS, explain, get_client
+from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import SETTINGS
 from woocommerce_sync.core.client import WooCommerceError
 from woocommerce_sync.core.order_mapping import CANCELLING_STATUSES, normalize_status
+from woocommerce_sync.dates import site_date_time
 from woocommerce_sync.runs import SyncRun
 from woocommerce_sync.sales.deliveries import deliver, undo_deliveries
 from woocommerce_sync.sales.documents import (
 	error_message,
 	live_sales_order,
 	order_invoice,
-	site_datetime,
 	undo,
 )
 from woocommerce_sync.sales.payments import cancel_payments, receive_payment
@@ -84,7 +85,7 @@ class SaleWorkflow:
 					"payment_schedule": [],
 				}
 			)
-			invoice.posting_date, invoice.posting_time = site_datetime(
+			invoice.posting_date, invoice.posting_time = site_date_time(
 				order.get("date_paid_gmt") or order.get("date_completed_gmt") or order.get("date_created_gmt")
 			)
 			invoice.insert(ignore_permissions=True)

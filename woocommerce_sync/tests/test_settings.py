@@ -7,10 +7,9 @@ import frappe
 from frappe.deferred_insert import save_to_db
 from frappe.tests.utils import FrappeTestCase
 
+from woocommerce_sync.constants import REQUEST_LOG
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 from woocommerce_sync.tests.utils import get_company, get_other_company, make_settings
-
-REQUEST_LOG = "WooCommerce Request Log"
 
 
 class TestSettingsValidation(FrappeTestCase):

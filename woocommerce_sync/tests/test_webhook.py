@@ -12,13 +12,13 @@ from frappe.utils.background_jobs import get_job
 from werkzeug.test import EnvironBuilder
 
 from woocommerce_sync import webhook
+from woocommerce_sync.constants import SYNC_LOG, WEBHOOK_DELIVERY
 from woocommerce_sync.core.webhook import ORDER_TOPICS, signature
 from woocommerce_sync.orders.sync_sales_orders import sync_store
 from woocommerce_sync.testing.fake_store import FIXTURES, FakeWooCommerceStore
 from woocommerce_sync.testing.site_server import serve_site, site_headers
 from woocommerce_sync.tests.utils import (
 	StoreTestCase,
-	make_importing_settings,
 	make_settings,
 	run_concurrently,
 )
@@ -30,9 +30,6 @@ def recorded(number: int) -> tuple[dict, bytes]:
 	delivery = json.loads((FIXTURES / f"webhook_delivery_{number}.json").read_text())
 	headers = {k: v for k, v in delivery["headers"].items() if k not in ("Host", "Content-Length")}
 	return headers, delivery["body"].encode()
-
-
-DELIVERY = "WooCommerce Webhook Delivery"
 
 
 def signed(topic: str, payload: dict, secret: str = "s3cret", delivery_id: str = "d-1") -> tuple[dict, bytes]:
@@ -66,7 +63,7 @@ class WebhookTestCase(StoreTestCase):
 
 	def deliveries(self) -> list[frappe._dict]:
 		return frappe.get_all(
-			DELIVERY,
+			WEBHOOK_DELIVERY,
 			filters={"store": self.store},
 			fields=["topic", "order_id", "delivery_id", "status", "sync_log", "reason", "creation", "name"],
 			order_by="creation asc",
@@ -99,7 +96,7 @@ class TestWebhookEndpoint(WebhookTestCase):
 		self.assertEqual([o.woocommerce_id for o in self.live_orders()], ["21"])
 		[delivery] = self.deliveries()
 		self.assertEqual(delivery.status, "Processed")
-		self.assertEqual(frappe.db.get_value("WooCommerce Sync Log", delivery.sync_log, "trigger"), "Webhook")
+		self.assertEqual(frappe.db.get_value(SYNC_LOG, delivery.sync_log, "trigger"), "Webhook")
 
 	def test_redeliveries_and_a_late_older_delivery_make_one_sales_order(self):
 		self.fake.add_order({**json.loads(recorded(1)[1]), "date_modified_gmt": "2026-11-23T04:27:22"})
@@ -129,7 +126,9 @@ class TestWebhookEndpoint(WebhookTestCase):
 		for case_headers, case_body, store in cases:
 			status, result, calls = self.post(case_headers, case_body, store)
 			self.assertEqual((status, result, calls), (401, {"ok": False}, []))
-		self.assertEqual(frappe.db.count(DELIVERY, {"store": ("in", [self.store, "no-such-store"])}), 0)
+		self.assertEqual(
+			frappe.db.count(WEBHOOK_DELIVERY, {"store": ("in", [self.store, "no-such-store"])}), 0
+		)
 
 	def test_signed_garbage_is_a_400_on_record_not_a_500(self):
 		body = b"not json at all"
@@ -195,7 +194,9 @@ class TestNothingIsLost(WebhookTestCase):
 		self.assertIn("consumer key", delivery.reason)
 		self.assertEqual(self.live_orders(), [])
 
-		frappe.db.set_value(DELIVERY, delivery.name, "creation", delivery.creation - timedelta(minutes=11))
+		frappe.db.set_value(
+			WEBHOOK_DELIVERY, delivery.name, "creation", delivery.creation - timedelta(minutes=11)
+		)
 		with patch("frappe.enqueue") as enqueue:
 			deliveries.requeue_stale_deliveries()
 		requeued = [c for c in enqueue.call_args_list if c.kwargs["store"] == self.store]
@@ -333,6 +334,6 @@ class TestWebhookRegistration(FrappeTestCase):
 		register_webhooks(self.settings.name)
 		self.ours()[1]["status"] = "disabled"
 		run = sync_store(self.settings.name, "Scheduler")
-		notes = frappe.db.get_value("WooCommerce Sync Log", run.name, "notes")
+		notes = frappe.db.get_value(SYNC_LOG, run.name, "notes")
 		self.assertIn("webhook is disabled", notes)
 		self.assertIn("Register Webhooks", notes)

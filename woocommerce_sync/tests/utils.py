@@ -7,9 +7,9 @@ from collections.abc import Callable
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from woocommerce_sync.constants import SETTINGS
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 
-SETTINGS = "WooCommerce Integration Settings"
 OTHER_COMPANY = "_Test WooCommerce Other Company"
 
 

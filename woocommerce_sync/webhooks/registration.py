@@ -9,7 +9,8 @@ from urllib.parse import quote
 import frappe
 from frappe import _
 
-from woocommerce_sync.connection import SETTINGS, explain, get_client
+from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import MANAGER_ROLES, SETTINGS
 from woocommerce_sync.core.client import WooCommerceError
 from woocommerce_sync.core.webhook import ORDER_TOPICS
 
@@ -28,7 +29,7 @@ def our_webhooks(client, store: str) -> list[dict]:
 @frappe.whitelist()
 def register_webhooks(store: str) -> dict:
 	"""One active webhook per order topic, with the store's secret; disabled ones re-enabled."""
-	frappe.only_for(("System Manager", "WooCommerce Manager"))
+	frappe.only_for(MANAGER_ROLES)
 	settings = frappe.get_doc(SETTINGS, store)
 	secret = settings.get_password("webhook_secret", raise_exception=False)
 	if not secret:
@@ -71,7 +72,7 @@ def register_webhooks(store: str) -> dict:
 @frappe.whitelist()
 def remove_webhooks(store: str) -> dict:
 	"""Delete this site's webhooks for the store, and no others."""
-	frappe.only_for(("System Manager", "WooCommerce Manager"))
+	frappe.only_for(MANAGER_ROLES)
 	settings = frappe.get_doc(SETTINGS, store)
 	try:
 		with get_client(settings) as client:

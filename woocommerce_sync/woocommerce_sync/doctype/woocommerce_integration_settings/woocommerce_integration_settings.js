@@ -96,7 +96,12 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 					label: __("Statuses"),
 					description: __("Comma separated; empty uses the store's Order Statuses to Import."),
 				},
-				{ fieldname: "created_from", fieldtype: "Date", label: __("Created From") },
+				{
+					fieldname: "created_from",
+					fieldtype: "Date",
+					label: __("Created From"),
+					description: __("From and To are days in this site's time zone, as in the WooCommerce Order list."),
+				},
 				{ fieldname: "created_to", fieldtype: "Date", label: __("Created To") },
 				{
 					fieldname: "update_existing",

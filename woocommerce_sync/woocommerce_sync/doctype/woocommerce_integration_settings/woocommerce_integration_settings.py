@@ -6,6 +6,7 @@ from frappe.model.document import Document
 from frappe.utils import now_datetime
 
 from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import MANAGER_ROLES
 from woocommerce_sync.core.client import WooCommerceError
 from woocommerce_sync.core.order_mapping import normalize_status
 from woocommerce_sync.core.store_info import probe_store
@@ -151,7 +152,7 @@ class WooCommerceIntegrationSettings(Document):
 	@frappe.whitelist()
 	def test_connection(self) -> dict:
 		"""Ask the store for its versions, currency and tax setting; explain any failure plainly."""
-		frappe.only_for(("System Manager", "WooCommerce Manager"))
+		frappe.only_for(MANAGER_ROLES)
 		try:
 			with get_client(self, timeout=TEST_TIMEOUT, max_retries=1) as client:
 				info = probe_store(client)
