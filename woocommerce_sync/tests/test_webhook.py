@@ -208,7 +208,7 @@ class TestNothingIsLost(WebhookTestCase):
 	def test_a_delivery_arriving_while_its_job_runs_is_handled_by_that_job(self):
 		order = self.fake.generate_orders(1, status="processing")[0]
 		calls = self.post(*signed("order.created", order))[2]
-		real_sync_store = webhook.sync_store
+		real_sync_store = deliveries.sync_store
 
 		def sync_then_another_delivery(*args, **kwargs):
 			run = real_sync_store(*args, **kwargs)
@@ -220,7 +220,7 @@ class TestNothingIsLost(WebhookTestCase):
 				frappe.db.commit()
 			return run
 
-		with patch.object(webhook, "sync_store", side_effect=sync_then_another_delivery) as sync:
+		with patch.object(deliveries, "sync_store", side_effect=sync_then_another_delivery) as sync:
 			self.run_jobs(calls)
 		self.assertEqual(sync.call_count, 2)
 		self.assertEqual([d.status for d in self.deliveries()], ["Processed", "Processed"])
