@@ -37,7 +37,7 @@ from woocommerce_sync.orders.live_key import live_key
 from woocommerce_sync.orders.sync_sales_orders import enqueue_sync, pull_orders, sync_store
 from woocommerce_sync.orders.sync_state import SO_FIELDS, address_values, erpnext_snapshot, mark_synced
 from woocommerce_sync.products.links import products_of
-from woocommerce_sync.runs import SyncRun
+from woocommerce_sync.runs import SyncRun, sync_run
 
 # Document events -------------------------------------------------------------------------------
 
@@ -91,10 +91,11 @@ def sync_with_woocommerce(sales_order: str) -> str:
 						_("Submit Sales Order {0} first: only submitted orders are sent.").format(so.name)
 					)
 				return _("Sent to WooCommerce as order {0}.").format(export(client, so))
-			run = SyncRun(so.woocommerce_server, "Manual")
 			settings = frappe.get_doc(SETTINGS, so.woocommerce_server)
-			message = TwoWayPass(settings, client, run).sync([so.name])
-			run.finish()
+			with sync_run(so.woocommerce_server, "Manual", f"two-way sync of Sales Order {so.name}") as run:
+				message = TwoWayPass(settings, client, run).sync([so.name])
+			if run.error:
+				frappe.throw(run.error)
 			return message
 	except WooCommerceError as exc:
 		frappe.log_error(title=f"WooCommerce sync of Sales Order {so.name} failed", message=str(exc))
@@ -241,7 +242,6 @@ class TwoWayPass:
 				frappe.db.rollback()
 				reason = explain(exc) if isinstance(exc, WooCommerceError) else str(exc)
 				self.run.fail(so.woocommerce_id, reason, sales_order=so.name)
-				frappe.log_error(title=f"WooCommerce two-way sync of Sales Order {so.name} failed")
 				messages.append(reason)
 		return "\n".join(messages)
 

@@ -50,7 +50,7 @@ from woocommerce_sync.orders.line_items import ItemResolver
 from woocommerce_sync.orders.live_key import live_key
 from woocommerce_sync.orders.mapping_config import mapping_config
 from woocommerce_sync.orders.sync_state import erpnext_snapshot, mark_synced
-from woocommerce_sync.runs import SyncRun
+from woocommerce_sync.runs import LONGEST_JOB, SyncRun, sync_run
 from woocommerce_sync.sales.documents import order_invoice
 from woocommerce_sync.sales.sync_invoice import SaleWorkflow
 from woocommerce_sync.webhooks.registration import webhook_problems
@@ -113,7 +113,7 @@ def enqueue_sync(
 	return jobs.enqueue(
 		method,
 		jobs.job_id(ORDER_SYNC_JOB, store, trigger),
-		timeout=6 * jobs.HOUR,
+		timeout=int(LONGEST_JOB.total_seconds()),
 		store=store,
 		trigger=trigger,
 		**kwargs,
@@ -154,10 +154,9 @@ def sync_store(
 	"""`then` runs after the import with the same client and Sync Log (the hourly two-way pass)."""
 	filters = filters or ImportFilters()
 	settings = frappe.get_doc(SETTINGS, store)
-	run = SyncRun(store, trigger, dry_run=dry_run)
-	importer = OrderImporter(settings, run, filters, dry_run)
-	done = 0
-	try:
+	with sync_run(store, trigger, "order sync", dry_run=dry_run) as run:
+		importer = OrderImporter(settings, run, filters, dry_run)
+		done = 0
 		with get_client(settings) as client:
 			for page in _pages(client, settings, filters):
 				importer.import_page(page.orders)
@@ -184,18 +183,7 @@ def sync_store(
 							"Webhooks: {0}. Orders still arrive hourly; press Register Webhooks to repair them."
 						).format("; ".join(problems))
 					)
-	except WooCommerceError as exc:
-		frappe.db.rollback()
-		frappe.log_error(title=f"WooCommerce sync of store {store} failed", message=str(exc))
-		run.finish(error=explain(exc))
-		return run
-	except Exception:
-		frappe.db.rollback()
-		frappe.log_error(title=f"WooCommerce sync of store {store} crashed")
-		run.finish(error=_("The sync stopped on an unexpected error; see the Error Log."))
-		raise
-	run.finish()
-	if notify_user:
+	if notify_user and not run.error:
 		frappe.publish_realtime(
 			"woocommerce_import_done", {"store": store, "sync_log": run.name, **run.counts}, user=notify_user
 		)
@@ -639,9 +627,6 @@ class OrderImporter:
 		self.run.fail(woocommerce_id, reason)
 		if isinstance(woocommerce_id, int):
 			self.failed_ids.add(woocommerce_id)
-		frappe.log_error(
-			title=f"WooCommerce order {woocommerce_id} of store {self.store} failed", message=reason
-		)
 
 	def _reason(self, woocommerce_id: int, exc: Exception) -> str:
 		message = exc.args[0] if isinstance(exc, frappe.ValidationError) and exc.args else str(exc)

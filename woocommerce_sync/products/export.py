@@ -19,7 +19,7 @@ from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
 from woocommerce_sync.products.links import describe, link_item, store_links, stores_selling
 from woocommerce_sync.products.prices import price_updates
 from woocommerce_sync.products.stock import stock_updates
-from woocommerce_sync.runs import SyncRun
+from woocommerce_sync.runs import SyncRun, sync_run
 
 DIMENSIONS = ("length", "width", "height")
 WATCHED_FIELDS = (
@@ -94,23 +94,21 @@ def export_item(item_code: str, store: str, trigger: str = "Manual") -> SyncRun:
 	item = frappe.get_doc("Item", item_code)
 	if item.variant_of:
 		item = frappe.get_doc("Item", item.variant_of)
-	run = SyncRun(store, trigger)
-	run.note(_("Export of Item {0}.").format(item.name))
-	try:
-		with get_client(settings) as client:
-			Exporter(settings, client, run).export(item)
-	except WooCommerceError as exc:
-		frappe.db.rollback()
-		run.fail(item.name, explain(exc), reference=("Item", item.name))
-	except Exception as exc:
-		frappe.db.rollback()
-		frappe.log_error(title=f"WooCommerce export of Item {item.name} to store {store} failed")
-		run.fail(
-			item.name,
-			_("Store {0}, Item {1}: {2}").format(store, item.name, exc),
-			reference=("Item", item.name),
-		)
-	run.finish()
+	with sync_run(store, trigger, f"export of Item {item.name}") as run:
+		run.note(_("Export of Item {0}.").format(item.name))
+		try:
+			with get_client(settings) as client:
+				Exporter(settings, client, run).export(item)
+		except Exception as exc:
+			# The Item failed, not the run: the Sync Log lists it like a refused product of a batch.
+			frappe.db.rollback()
+			run.fail(
+				item.name,
+				explain(exc)
+				if isinstance(exc, WooCommerceError)
+				else _("Store {0}, Item {1}: {2}").format(store, item.name, exc),
+				reference=("Item", item.name),
+			)
 	return run
 
 

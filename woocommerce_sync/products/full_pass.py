@@ -13,9 +13,9 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from woocommerce_sync import jobs
-from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.connection import get_client
 from woocommerce_sync.constants import FULL_PASS_JOB, MANAGER_ROLES, SETTINGS
-from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
+from woocommerce_sync.core.client import WooCommerceClient
 from woocommerce_sync.core.money import to_decimal
 from woocommerce_sync.core.product_batch import ProductUpdate
 from woocommerce_sync.core.stock import differs
@@ -23,7 +23,7 @@ from woocommerce_sync.products.links import describe, sold_links
 from woocommerce_sync.products.prices import price_updates, pull_prices, pushes_prices
 from woocommerce_sync.products.push import push_updates, stock_not_managed
 from woocommerce_sync.products.stock import stock_updates
-from woocommerce_sync.runs import SyncRun
+from woocommerce_sync.runs import SyncRun, sync_run
 
 FIELDS = (
 	"id,type,sku,name,status,manage_stock,stock_quantity,regular_price,sale_price,"
@@ -60,10 +60,9 @@ def enqueue(store: str, trigger: str) -> bool:
 
 def reconcile_store(store: str, trigger: str = "Scheduler") -> SyncRun:
 	settings = frappe.get_doc(SETTINGS, store)
-	run = SyncRun(store, trigger)
-	run.note(_("Full stock and price pass."))
-	links = sold_links(store)
-	try:
+	with sync_run(store, trigger, "full stock and price pass") as run:
+		run.note(_("Full stock and price pass."))
+		links = sold_links(store)
 		with get_client(settings) as client:
 			products = read_products(client, links)
 			present = []
@@ -87,18 +86,9 @@ def reconcile_store(store: str, trigger: str = "Scheduler") -> SyncRun:
 				updates += [u for u in price_updates(settings, present) if _price_differs(u, products[u.key])]
 			pull_prices(settings, present, products, run)
 			push_updates(client, store, run, updates)
-	except WooCommerceError as exc:
-		run.finish(error=explain(exc))
-		return run
-	except Exception:
-		frappe.db.rollback()
-		frappe.log_error(title=f"WooCommerce full stock pass failed for store {store}")
-		run.finish(error=_("Unexpected error; see the Error Log."))
-		return run
-	# Paired products that were already right in the shop.
-	run.counts["skipped"] = max(len(present) - run.counts["updated"] - run.counts["failed"], 0)
-	settings.db_set("last_stock_reconciliation", now_datetime())
-	run.finish()
+		# Paired products that were already right in the shop.
+		run.counts["skipped"] = max(len(present) - run.counts["updated"] - run.counts["failed"], 0)
+		settings.db_set("last_stock_reconciliation", now_datetime())
 	return run
 
 

@@ -26,7 +26,7 @@ from woocommerce_sync.core.product_matching import (
 )
 from woocommerce_sync.products.links import link_item, sold_links, store_links
 from woocommerce_sync.products.pull import ItemMaker
-from woocommerce_sync.runs import SyncRun
+from woocommerce_sync.runs import SyncRun, sync_run
 
 FIELDS = "id,type,sku,name,attributes,variations,parent_id"
 LISTED_ITEMS = 100
@@ -53,11 +53,10 @@ def map_products(
 	store: str, trigger: str = "Manual", create_items: bool = False, dry_run: bool = False
 ) -> SyncRun:
 	settings = frappe.get_doc(SETTINGS, store)
-	run = SyncRun(store, trigger, dry_run=dry_run)
-	run.note(
-		_("Map Existing Products by Item field {0}.").format(settings.product_match_field or "item_code")
-	)
-	try:
+	with sync_run(store, trigger, "product mapping", dry_run=dry_run) as run:
+		run.note(
+			_("Map Existing Products by Item field {0}.").format(settings.product_match_field or "item_code")
+		)
 		with get_client(settings) as client:
 			products = [product for product, _json in iter_store_products(client)]
 			plan = plan_mapping(
@@ -84,12 +83,8 @@ def map_products(
 						product.label,
 						_("Store {0}: {1} was not paired: {2}.").format(store, product.label, reason),
 					)
-	except WooCommerceError as exc:
-		run.finish(error=explain(exc))
-		return run
-	report_unmatched_items(run, plan.unmatched_items)
-	report_not_sold(run, store, [item_code for item_code, _product in plan.already_linked])
-	run.finish()
+		report_unmatched_items(run, plan.unmatched_items)
+		report_not_sold(run, store, [item_code for item_code, _product in plan.already_linked])
 	return run
 
 

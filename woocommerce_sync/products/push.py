@@ -21,7 +21,7 @@ from woocommerce_sync.products import queue as product_queue
 from woocommerce_sync.products.links import describe, mark_links_synced, sold_links
 from woocommerce_sync.products.prices import price_updates, pushes_prices
 from woocommerce_sync.products.stock import stock_updates, stock_warehouses
-from woocommerce_sync.runs import SyncRun
+from woocommerce_sync.runs import SyncRun, sync_run
 
 NOTE_LIMIT = 50
 
@@ -59,15 +59,11 @@ def push_items(settings, stock_items: set[str], price_items: set[str], trigger: 
 	updates += price_updates(settings, [link for link in links if link.item_code in price_items])
 	if not updates:
 		return None
-	run = SyncRun(settings.name, trigger)
-	run.note(_("Stock and price push after changes in ERPNext."))
-	try:
+	# Store errors go up to push_pending, which queues the items again when the store was down.
+	with sync_run(settings.name, trigger, "stock and price push", raise_store_errors=True) as run:
+		run.note(_("Stock and price push after changes in ERPNext."))
 		with get_client(settings) as client:
 			push_updates(client, settings.name, run, updates)
-	except WooCommerceError as exc:
-		run.finish(error=explain(exc))
-		raise
-	run.finish()
 	return run
 
 

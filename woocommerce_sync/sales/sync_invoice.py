@@ -13,12 +13,11 @@ import frappe
 from erpnext.selling.doctype.sales_order.sales_order import make_sales_invoice
 from frappe import _
 
-from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.connection import get_client
 from woocommerce_sync.constants import SETTINGS
-from woocommerce_sync.core.client import WooCommerceError
 from woocommerce_sync.core.order_mapping import CANCELLING_STATUSES, normalize_status
 from woocommerce_sync.dates import site_date_time
-from woocommerce_sync.runs import SyncRun
+from woocommerce_sync.runs import SyncRun, sync_run
 from woocommerce_sync.sales.deliveries import deliver, undo_deliveries
 from woocommerce_sync.sales.documents import (
 	error_message,
@@ -164,19 +163,12 @@ def run_for_orders(
 	"""create_invoices or sync_refunds for the store's live submitted Sales Orders (or those ids),
 	each order its own transaction, read from WooCommerce 100 at a time."""
 	settings = frappe.get_doc(SETTINGS, store)
-	run = SyncRun(store, trigger)
-	workflow = SaleWorkflow(settings, run)
-	ids = ids or [int(i) for i in order_ids_to_follow(store, action)]
-	try:
+	with sync_run(store, trigger, action) as run:
+		workflow = SaleWorkflow(settings, run)
+		ids = ids or [int(i) for i in order_ids_to_follow(store, action)]
 		with get_client(settings) as client:
 			for start in range(0, len(ids), 100):
 				_follow_page(client, workflow, action, ids[start : start + 100], on_progress)
-	except WooCommerceError as exc:
-		frappe.db.rollback()
-		frappe.log_error(title=f"WooCommerce store {store}: {action} failed", message=str(exc))
-		run.finish(error=explain(exc))
-		return run
-	run.finish()
 	return run
 
 
@@ -206,7 +198,6 @@ def _follow_page(
 			frappe.db.rollback()
 			reason = _("WooCommerce store {0}, order {1}: {2}").format(store, order["id"], error_message(exc))
 			run.fail(order["id"], reason)
-			frappe.log_error(title=f"WooCommerce order {order['id']} of store {store} failed", message=reason)
 		if on_progress:
 			on_progress(1)
 
