@@ -4,7 +4,6 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime
-from frappe.utils.password import remove_encrypted_password
 
 from woocommerce_sync.connection import explain, get_client
 from woocommerce_sync.core.client import WooCommerceError
@@ -21,7 +20,7 @@ TEST_TIMEOUT = (5.0, 10.0)
 class WooCommerceIntegrationSettings(Document):
 	def validate(self) -> None:
 		self.validate_store_url()
-		self.forget_keys_of_old_url()
+		self.ask_keys_for_new_url()
 		self.normalize_statuses()
 		self.validate_company_consistency()
 		self.validate_naming_series()
@@ -48,27 +47,24 @@ class WooCommerceIntegrationSettings(Document):
 				title=_("Invalid Store URL"),
 			)
 
-	def forget_keys_of_old_url(self) -> None:
-		"""A new Store URL must not receive the old shop's keys: any not entered again are cleared."""
+	def ask_keys_for_new_url(self) -> None:
+		"""A new Store URL must not receive the old shop's keys: the key and secret are mandatory, so
+		instead of clearing them (which would leave nothing to save) the save asks for new ones."""
 		before = self.get_doc_before_save()
 		if not before or before.store_url == self.store_url:
 			return
-		cleared = [
+		missing = [
 			field
 			for field in ("consumer_key", "consumer_secret")
 			if not self.get(field) or self.is_dummy_password(self.get(field))
 		]
-		for field in cleared:
-			self.set(field, None)
-			remove_encrypted_password(self.doctype, self.name, field)
-		if cleared:
-			frappe.msgprint(
+		if missing:
+			frappe.throw(
 				_(
-					"Store {0}: the Store URL changed, so the consumer key and secret of the old address "
-					"were cleared. Enter the new shop's consumer key and secret, then press Test Connection."
-				).format(self.store_name),
+					"Store {0}: the Store URL changed from {1} to {2}, so the stored consumer key and secret "
+					"are not used for it. Enter the new shop's consumer key and secret too, then save."
+				).format(self.store_name, before.store_url, self.store_url),
 				title=_("Enter the Keys Again"),
-				indicator="orange",
 			)
 
 	def normalize_statuses(self) -> None:
