@@ -93,7 +93,9 @@ def get_count(args: dict) -> int:
 
 
 def load(name: str) -> dict:
-	"""One order as the document's values, its lines as child rows."""
+	"""One order as the document's values, its lines as child rows; the store is asked only for
+	someone who may read orders."""
+	frappe.has_permission(DOCTYPE, "read", throw=True)
 	store, order_id = split_name(name)
 	order = _read(store, order_id, lambda client: client.get(f"orders/{order_id}"))
 	values = to_rows(store, [order])[0]

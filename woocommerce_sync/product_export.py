@@ -17,6 +17,7 @@ from woocommerce_sync.connection import explain, get_client
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
 from woocommerce_sync.core.prices import from_store_price
 from woocommerce_sync.items import new_item_defaults
+from woocommerce_sync.manual_access import ITEM_MAKING, check_documents, check_store
 from woocommerce_sync.price_sync import price_rules, price_updates
 from woocommerce_sync.product_links import describe, link_item, store_links, stores_selling
 from woocommerce_sync.stock_sync import stock_updates
@@ -35,10 +36,11 @@ WATCHED_FIELDS = (
 # Entry points ----------------------------------------------------------------------------------
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def sync_item(item_code: str) -> list[dict]:
 	"""The Item's Sync to WooCommerce: create or update it in every store it is sold on, now."""
 	frappe.only_for(("System Manager", "WooCommerce Manager", "Item Manager"))
+	frappe.get_doc("Item", item_code).check_permission("write")
 	stores = stores_selling(item_code)
 	if not stores:
 		frappe.throw(
@@ -46,6 +48,8 @@ def sync_item(item_code: str) -> list[dict]:
 				"Item {0} is not sold on any WooCommerce store: choose stores in its Sell on WooCommerce Stores."
 			).format(frappe.bold(item_code))
 		)
+	for store in stores:
+		check_store(store)
 	results = []
 	for store in stores:
 		run = export_item(item_code, store, "Manual")
@@ -119,11 +123,12 @@ def export_item(item_code: str, store: str, trigger: str = "Manual") -> SyncRun:
 	return run
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def pull_product(store: str, product_id: int) -> dict:
 	"""Make an Item (or a template with its variants) from a WooCommerce product."""
 	frappe.only_for(("System Manager", "WooCommerce Manager"))
-	settings = frappe.get_doc(SETTINGS, store)
+	settings = check_store(store)
+	check_documents(store, ITEM_MAKING)
 	try:
 		with get_client(settings) as client:
 			product = client.get(f"products/{int(product_id)}")

@@ -17,7 +17,8 @@ from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
 from woocommerce_sync.core.money import to_decimal
 from woocommerce_sync.core.product_batch import ProductUpdate
 from woocommerce_sync.core.stock import differs
-from woocommerce_sync.price_sync import price_updates, pull_prices, pushes_prices
+from woocommerce_sync.manual_access import PRICE_PULLING, check_documents, check_store
+from woocommerce_sync.price_sync import price_updates, pull_prices, pulls_prices, pushes_prices
 from woocommerce_sync.product_links import describe, sold_links
 from woocommerce_sync.product_push import push_updates, stock_not_managed
 from woocommerce_sync.stock_sync import stock_updates
@@ -39,10 +40,13 @@ def enqueue_all_stores() -> None:
 			enqueue(store.name, "Scheduler")
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def sync_stock_now(store: str) -> dict:
 	"""The settings form's Sync Stock and Prices: the full pass, queued."""
 	frappe.only_for(("System Manager", "WooCommerce Manager"))
+	settings = check_store(store)
+	if pulls_prices(settings):
+		check_documents(store, PRICE_PULLING)
 	return {"queued": bool(enqueue(store, "Manual"))}
 
 

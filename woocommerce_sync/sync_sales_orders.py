@@ -45,6 +45,7 @@ from woocommerce_sync.core.order_mapping import (
 )
 from woocommerce_sync.customers import CustomerResolver
 from woocommerce_sync.items import ItemResolver
+from woocommerce_sync.manual_access import check_documents, check_store, import_needs
 from woocommerce_sync.order_link import live_key
 from woocommerce_sync.order_sync_state import erpnext_snapshot, mark_synced
 from woocommerce_sync.sale_documents import order_invoice
@@ -89,7 +90,7 @@ def enqueue_all_stores() -> None:
 		_enqueue(store, "Scheduler", method="woocommerce_sync.sales_order_to_woocommerce.sync_both_ways")
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def import_orders(
 	store: str,
 	ids: str | None = None,
@@ -101,7 +102,7 @@ def import_orders(
 ) -> dict:
 	"""Desk's Import Orders: queued on the long queue, progress sent to the user who asked."""
 	frappe.only_for(("System Manager", "WooCommerce Manager"))
-	frappe.get_doc(SETTINGS, store).check_permission("read")
+	check_documents(store, import_needs(check_store(store)))
 	filters = parse_filters(ids, statuses, created_from, created_to, update_existing)
 	job = _enqueue(store, "Manual", filters=filters, dry_run=cint(dry_run), notify_user=frappe.session.user)
 	return {"queued": bool(job)}

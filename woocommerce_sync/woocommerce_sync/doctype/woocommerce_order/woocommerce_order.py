@@ -10,6 +10,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from woocommerce_sync import order_view
+from woocommerce_sync.manual_access import check_documents, check_store, import_needs
 from woocommerce_sync.order_link import live_key
 from woocommerce_sync.sync_sales_orders import ImportFilters, sync_store
 
@@ -42,7 +43,7 @@ class WooCommerceOrder(Document):
 		"""No sidebar tag or assignment counts: orders live in the store, not in a table."""
 		return {}
 
-	@frappe.whitelist()
+	@frappe.whitelist(methods=["POST"])
 	def sync_with_erpnext(self) -> dict:
 		return sync_order(self.name)
 
@@ -61,7 +62,7 @@ def sync_order(name: str) -> dict:
 	"""Sync this Order with ERPNext: import or update its Sales Order through the normal import."""
 	frappe.only_for(MANAGERS)
 	store, order_id = order_view.split_name(name)
-	frappe.get_doc(order_view.SETTINGS, store).check_permission("read")
+	check_documents(store, import_needs(check_store(store)))
 	run = sync_store(store, "Manual", filters=ImportFilters(ids=[order_id], update_existing=True))
 	sales_order = frappe.db.get_value(
 		"Sales Order", {"woocommerce_live_key": live_key(store, order_id)}, "name"
