@@ -152,9 +152,9 @@ class TestWebhookEndpoint(WebhookTestCase):
 	def test_frappe_does_not_sanitise_the_anonymous_body(self):
 		"""Frappe runs its HTML sanitiser over a guest's arguments unless the method is xss_safe; the
 		raw body is what is verified, so that work is wasted on every delivery."""
-		frappe.local.form_dict = frappe._dict(note="<img src=x onerror=alert(1)>")
 		self.addCleanup(frappe.set_user, frappe.session.user)
 		frappe.set_user("Guest")
+		frappe.local.form_dict = frappe._dict(note="<img src=x onerror=alert(1)>")
 		frappe.is_whitelisted(webhook.receive)
 		self.assertEqual(frappe.local.form_dict.note, "<img src=x onerror=alert(1)>")
 
@@ -190,7 +190,7 @@ class TestWebhookEndpoint(WebhookTestCase):
 class TestUnknownStoresAnswerInTheSameTime(WebhookTestCase):
 	def test_known_and_unknown_stores_take_the_same_time_to_refuse(self):
 		"""A wrong signature for a real store and for a made-up one: the same work (one query, one
-		HMAC), so the answer's timing does not tell an attacker which store names exist."""
+		decryption, one HMAC), so the answer's timing does not tell which store names exist."""
 		headers, body = signed("order.created", {"id": 5}, secret="not-the-secret")
 
 		def receive_time(store: str) -> float:
