@@ -166,8 +166,8 @@ def _rejected_delivery(headers, body: bytes) -> Delivery:
 
 def _webhook_secret(store: str) -> str | None:
 	"""The secret of an enabled store. Known and unknown stores cost the same: one plain query
-	(the query builder's own work differs between them) and one decryption, of a stand-in token
-	when there is no secret. Loading the settings document would add many more queries."""
+	(cheaper and steadier than the query builder's) and one decryption, of a stand-in token when
+	there is no secret. Loading the settings document would add many more queries."""
 	found = frappe.db.sql(
 		"""select auth.password from `tabWooCommerce Integration Settings` settings
 		join `__Auth` auth on auth.doctype = %(doctype)s and auth.name = settings.name
