@@ -5,7 +5,12 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
-from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.connection import (
+	explain,
+	get_client,
+	private_address_message,
+	refused_store_address,
+)
 from woocommerce_sync.core.client import WooCommerceError
 from woocommerce_sync.core.order_mapping import normalize_status
 from woocommerce_sync.core.store_info import probe_store
@@ -44,6 +49,12 @@ class WooCommerceIntegrationSettings(Document):
 			}
 			frappe.throw(
 				_("Store {0}: {1}").format(self.store_name, messages[exc.code].format(exc.url)),
+				title=_("Invalid Store URL"),
+			)
+		address = refused_store_address(self.store_url)
+		if address:
+			frappe.throw(
+				private_address_message(self.store_name, self.store_url, address),
 				title=_("Invalid Store URL"),
 			)
 
