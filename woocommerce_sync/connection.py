@@ -13,7 +13,7 @@ import frappe
 from frappe import _
 from frappe.deferred_insert import deferred_insert
 from frappe.model.document import Document
-from frappe.utils import cint
+from frappe.utils import cint, escape_html
 
 from woocommerce_sync.core.client import (
 	DEFAULT_TIMEOUT,
@@ -114,8 +114,9 @@ def log_request(record: RequestRecord) -> None:
 
 
 def explain(exc: WooCommerceError) -> str:
-	"""The error in the user's language, with what to do next; the core's English text is for logs."""
-	store, url, detail = exc.store, exc.url, exc.detail
+	"""The error in the user's language, with what to do next; the core's English text is for logs.
+	Escaped: Desk shows it as HTML, and the detail quotes the store's answer (often a web page)."""
+	store, url, detail = (escape_html(str(value or "")) for value in (exc.store, exc.url, exc.detail))
 	if isinstance(exc, WooCommerceAuthError):
 		return _(
 			"WooCommerce store {0} refused the consumer key/secret: create a Read/Write key under "
@@ -160,4 +161,4 @@ def explain(exc: WooCommerceError) -> str:
 			"WooCommerce store {0} did not answer properly ({1}). It will be retried; if this persists, "
 			"check the shop's server and hosting limits."
 		).format(store, detail)
-	return _("WooCommerce store {0} rejected the request: {1}").format(store, str(exc))
+	return _("WooCommerce store {0} rejected the request: {1}").format(store, escape_html(str(exc)))

@@ -29,7 +29,7 @@ scheduler_events = {
 
 doc_events = {
 	"Sales Order": {
-		"validate": "woocommerce_sync.order_link.set_live_key",
+		"validate": ["woocommerce_sync.order_link.protect_link", "woocommerce_sync.order_link.set_live_key"],
 		"on_cancel": [
 			"woocommerce_sync.order_link.release_live_key",
 			"woocommerce_sync.product_queue.on_sales_order",

@@ -20,6 +20,7 @@ from erpnext.setup.utils import get_exchange_rate
 from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, convert_utc_to_system_timezone, get_datetime, get_system_timezone, getdate
+from frappe.utils.html_utils import sanitize_html
 
 from woocommerce_sync.connection import SETTINGS, explain, get_client
 from woocommerce_sync.core.client import (
@@ -447,7 +448,8 @@ class OrderImporter:
 			"woocommerce_status": draft.status,
 			"woocommerce_payment_method": draft.payment_method_title or draft.payment_method,
 			"woocommerce_modified": _naive(draft.date_modified_gmt),
-			"woocommerce_customer_note": draft.customer_note or None,
+			# db_set skips the sanitiser save runs, and Desk shows the note as HTML
+			"woocommerce_customer_note": sanitize_html(draft.customer_note) or None,
 			"customer_address": self.customers.address(customer, draft.billing_address)
 			or so.customer_address,
 			"shipping_address_name": self.customers.address(customer, draft.shipping_address)

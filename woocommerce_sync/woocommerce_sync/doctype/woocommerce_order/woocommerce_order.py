@@ -8,6 +8,7 @@ WooCommerce or through their Sales Order, never here.
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils.html_utils import sanitize_html
 
 from woocommerce_sync import order_view
 from woocommerce_sync.manual_access import check_documents, check_store, import_needs
@@ -61,7 +62,7 @@ def _read_only() -> None:
 def sync_order(name: str) -> dict:
 	"""Sync this Order with ERPNext: import or update its Sales Order through the normal import."""
 	frappe.only_for(MANAGERS)
-	store, order_id = order_view.split_name(name)
+	store, order_id = order_view.check_access(name)
 	check_documents(store, import_needs(check_store(store)))
 	run = sync_store(store, "Manual", filters=ImportFilters(ids=[order_id], update_existing=True))
 	sales_order = frappe.db.get_value(
@@ -94,7 +95,9 @@ def _message(
 	log = frappe.utils.get_link_to_form("WooCommerce Sync Log", run.name)
 	so = frappe.utils.get_link_to_form("Sales Order", sales_order) if sales_order else None
 	if outcome == "failed":
-		reason = run.error or (run.failures[0]["reason"] if run.failures else _("see the Sync Log"))
+		reason = sanitize_html(
+			run.error or (run.failures[0]["reason"] if run.failures else _("see the Sync Log"))
+		)
 		return _("{0} could not be synced: {1} (Sync Log {2})").format(order, reason, log)
 	if outcome == "created":
 		return _("{0}: Sales Order {1} was created.").format(order, so)
