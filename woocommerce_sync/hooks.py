@@ -36,7 +36,10 @@ scheduler_events = {
 
 doc_events = {
 	"Sales Order": {
-		"validate": "woocommerce_sync.orders.live_key.set_live_key",
+		"validate": [
+			"woocommerce_sync.orders.live_key.protect_link",
+			"woocommerce_sync.orders.live_key.set_live_key",
+		],
 		"on_cancel": [
 			"woocommerce_sync.orders.live_key.release_live_key",
 			"woocommerce_sync.products.queue.on_sales_order",

@@ -5,11 +5,12 @@ WooCommerce orders become rows and documents. Nothing is stored: every read asks
 import json
 import re
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 import frappe
 from frappe import _
-from frappe.utils import get_timespan_date_range
+from frappe.utils import escape_html, get_timespan_date_range
+from frappe.utils.html_utils import sanitize_html
 
 from woocommerce_sync.connection import explain, get_client
 from woocommerce_sync.constants import ORDER, ORDER_LINE, SETTINGS
@@ -32,31 +33,59 @@ SORT_KEYS = {
 }
 
 
-class OrderNotInStore(frappe.ValidationError):
-	"""The store has no such order. Not a DoesNotExistError: Desk's form swallows that one's
-	message, and a person should read that the order was deleted in the store."""
+class OrderNotFound(frappe.ValidationError):
+	"""An unknown store, an unknown order, a store the user may not read or a malformed name: one
+	message naming nothing, so that nobody learns which stores exist. Not a DoesNotExistError:
+	Desk's form swallows that one's message."""
 
 	http_status_code = 404
 
 
-# Names -----------------------------------------------------------------------------------------
+# Names and access ------------------------------------------------------------------------------
 
 
 def split_name(name: str) -> tuple[str, int]:
 	""" "<store>:<order id>" -> (store, id); the store name may itself contain a colon."""
 	store, _sep, order_id = str(name or "").rpartition(":")
 	if not store or not order_id.isdigit():
-		frappe.throw(
-			_("{0} is not a WooCommerce Order name: use <store>:<order id>, like {1}:123.").format(
-				name, default_store() or "my-shop"
-			),
-			frappe.DoesNotExistError,
-		)
+		not_found(name)
 	return store, int(order_id)
 
 
+def not_found(name: str) -> NoReturn:
+	frappe.throw(
+		_("WooCommerce Order {0} was not found or you may not read it.").format(escape_html(str(name))),
+		OrderNotFound,
+	)
+
+
+def check_access(name: str) -> tuple[str, int]:
+	"""The role, then read permission on the store's settings (User Permissions on the store),
+	before anything asks the store: it answers with the store's admin key."""
+	check_role()
+	store, order_id = split_name(name)
+	if not may_read_store(store):
+		not_found(name)
+	return store, order_id
+
+
+def check_role() -> None:
+	if not frappe.has_permission(ORDER, "read"):
+		frappe.throw(
+			_("Reading WooCommerce Orders needs the System Manager or WooCommerce Manager role."),
+			frappe.PermissionError,
+		)
+
+
+def may_read_store(store: str | None) -> bool:
+	return bool(
+		store and frappe.db.exists(SETTINGS, store) and frappe.has_permission(SETTINGS, "read", store)
+	)
+
+
 def default_store() -> str | None:
-	stores = frappe.get_all(SETTINGS, filters={"enabled": 1}, pluck="name", order_by="creation asc", limit=1)
+	"""The first enabled store the user may read (get_list applies their User Permissions)."""
+	stores = frappe.get_list(SETTINGS, filters={"enabled": 1}, pluck="name", order_by="creation asc", limit=1)
 	return stores[0] if stores else None
 
 
@@ -65,8 +94,7 @@ def default_store() -> str | None:
 
 def get_list(args: dict) -> list:
 	"""The virtual DocType's get_list: one page of the store's orders, newest first by default."""
-	frappe.has_permission(ORDER, "read", throw=True)
-	store, params = list_params(args)
+	store, params = readable_list_params(args)
 	length = frappe.utils.cint(
 		args.get("page_length") or args.get("limit_page_length") or args.get("limit") or DEFAULT_PAGE_LENGTH
 	)
@@ -79,36 +107,42 @@ def get_list(args: dict) -> list:
 
 def get_count(args: dict) -> int:
 	"""WooCommerce's X-WP-Total of the filtered list, from a request for a single order."""
-	frappe.has_permission(ORDER, "read", throw=True)
-	store, params = list_params(args)
+	store, params = readable_list_params(args)
 	params.update({"page": 1, "per_page": 1})
 	response = _read(store, None, lambda client: client.request("GET", "orders", params=params))
 	return frappe.utils.cint(response.headers.get("X-WP-Total"))
 
 
 def load(name: str) -> dict:
-	"""One order as the document's values, its lines as child rows."""
-	store, order_id = split_name(name)
+	"""One order as the document's values, its lines as child rows; the store is asked only for
+	someone who may read its orders."""
+	store, order_id = check_access(name)
 	order = _read(store, order_id, lambda client: client.get(f"orders/{order_id}"))
 	values = to_rows(store, [order])[0]
 	values["lines"] = _lines(store, values["name"], order.get("line_items") or [])
 	return values
 
 
+def readable_list_params(args: dict) -> tuple[str, dict[str, Any]]:
+	"""list_params, for a user with the role who may read the store filtered on."""
+	check_role()
+	store, params = list_params(args)
+	if not may_read_store(store):
+		frappe.throw(
+			_("WooCommerce store {0} was not found or you may not read it.").format(escape_html(store)),
+			OrderNotFound,
+		)
+	return store, params
+
+
 def _read(store: str, order_id: int | None, call):
-	if not frappe.db.exists(SETTINGS, store):
-		frappe.throw(_("There is no WooCommerce store named {0}.").format(store), frappe.DoesNotExistError)
+	"""Callers have checked access (check_access, readable_list_params)."""
 	try:
 		with get_client(store) as client:
 			return call(client)
 	except WooCommerceNotFound as exc:
 		if order_id is not None and exc.code == ORDER_NOT_FOUND:
-			frappe.throw(
-				_(
-					"WooCommerce store {0} has no order {1}: it was deleted for good, or the id is wrong."
-				).format(store, order_id),
-				OrderNotInStore,
-			)
+			not_found(live_key(store, order_id))
 		_fail(store, order_id, exc)
 	except WooCommerceError as exc:
 		_fail(store, order_id, exc)
@@ -287,13 +321,13 @@ def to_rows(store: str, orders: list[dict]) -> list[dict]:
 				"sales_order": sales_orders.get(live_key(store, order["id"])),
 			}
 		)
-	return rows
+	return [_safe(row) for row in rows]
 
 
 def _lines(store: str, parent: str, items: list[dict]) -> list[dict]:
 	"""Line items with the Item each product is paired with in ERPNext, if any."""
 	paired = store_links(store, list({item["product_id"] for item in items if item.get("product_id")}))
-	return [
+	lines = [
 		{
 			"doctype": ORDER_LINE,
 			"name": f"{parent}:{item.get('id')}",
@@ -313,6 +347,13 @@ def _lines(store: str, parent: str, items: list[dict]) -> list[dict]:
 		}
 		for index, item in enumerate(items, start=1)
 	]
+	return [_safe(line) for line in lines]
+
+
+def _safe(values: dict) -> dict:
+	"""Shop text through the sanitiser Frappe runs on every document it saves: Desk shows these
+	fields as HTML, and a virtual document is never saved."""
+	return {key: sanitize_html(value) if isinstance(value, str) else value for key, value in values.items()}
 
 
 def _shape(rows: list[dict], args: dict) -> list:

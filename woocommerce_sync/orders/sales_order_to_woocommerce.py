@@ -33,6 +33,7 @@ from woocommerce_sync.core.line_changes import EDITABLE_STATUSES, ErpnextLine, l
 from woocommerce_sync.core.order_feed import parse_gmt
 from woocommerce_sync.core.order_mapping import CANCELLING_STATUSES
 from woocommerce_sync.dates import site_to_utc
+from woocommerce_sync.manual_access import check_documents, check_store, import_needs
 from woocommerce_sync.orders.live_key import live_key
 from woocommerce_sync.orders.sync_sales_orders import enqueue_sync, pull_orders, sync_store
 from woocommerce_sync.orders.sync_state import SO_FIELDS, address_values, erpnext_snapshot, mark_synced
@@ -76,13 +77,15 @@ def on_update_after_submit(doc: Document, method: str | None = None) -> None:
 		_send_and_tell(doc, lambda client: push(client, doc.name))
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def sync_with_woocommerce(sales_order: str) -> str:
-	"""Actions > Sync with WooCommerce: the two-way rule for this one Sales Order, now."""
+	"""Actions > Sync with WooCommerce: the two-way rule for this one Sales Order, now. A pull
+	goes through the import, so the user must be allowed what an import makes."""
 	so = frappe.get_doc("Sales Order", sales_order)
 	so.check_permission("write")
 	if not so.woocommerce_server:
 		frappe.throw(_("Sales Order {0} is not linked to a WooCommerce store.").format(so.name))
+	check_documents(so.woocommerce_server, import_needs(check_store(so.woocommerce_server)))
 	try:
 		with get_client(so.woocommerce_server) as client:
 			if not so.woocommerce_id:

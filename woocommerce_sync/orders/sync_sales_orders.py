@@ -20,6 +20,7 @@ from erpnext.setup.utils import get_exchange_rate
 from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, get_datetime
+from frappe.utils.html_utils import sanitize_html
 
 from woocommerce_sync import jobs
 from woocommerce_sync.connection import explain, get_client
@@ -45,6 +46,7 @@ from woocommerce_sync.core.order_mapping import (
 	should_import,
 )
 from woocommerce_sync.dates import naive_utc, site_date, site_to_utc, stored_utc
+from woocommerce_sync.manual_access import check_documents, check_store, import_needs
 from woocommerce_sync.orders.customers import CustomerResolver
 from woocommerce_sync.orders.line_items import ItemResolver
 from woocommerce_sync.orders.live_key import live_key
@@ -86,7 +88,7 @@ class ImportFilters:
 # Entry points ---------------------------------------------------------------------------------
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def import_orders(
 	store: str,
 	ids: str | None = None,
@@ -98,7 +100,7 @@ def import_orders(
 ) -> dict:
 	"""Desk's Import Orders: queued on the long queue, progress sent to the user who asked."""
 	frappe.only_for(MANAGER_ROLES)
-	frappe.get_doc(SETTINGS, store).check_permission("read")
+	check_documents(store, import_needs(check_store(store)))
 	filters = parse_filters(ids, statuses, created_from, created_to, update_existing)
 	queued = enqueue_sync(
 		store, "Manual", filters=filters, dry_run=cint(dry_run), notify_user=frappe.session.user
@@ -432,7 +434,8 @@ class OrderImporter:
 			"woocommerce_status": draft.status,
 			"woocommerce_payment_method": draft.payment_method_title or draft.payment_method,
 			"woocommerce_modified": naive_utc(draft.date_modified_gmt),
-			"woocommerce_customer_note": draft.customer_note or None,
+			# db_set skips the sanitiser save runs, and Desk shows the note as HTML
+			"woocommerce_customer_note": sanitize_html(draft.customer_note) or None,
 			"customer_address": self.customers.address(customer, draft.billing_address)
 			or so.customer_address,
 			"shipping_address_name": self.customers.address(customer, draft.shipping_address)

@@ -16,6 +16,7 @@ from woocommerce_sync import jobs
 from woocommerce_sync.connection import explain, get_client
 from woocommerce_sync.constants import EXPORT_JOB, ITEM_ROLES, SELL_ON_FIELD, SETTINGS
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
+from woocommerce_sync.manual_access import check_store
 from woocommerce_sync.products.links import describe, link_item, store_links, stores_selling
 from woocommerce_sync.products.prices import price_updates
 from woocommerce_sync.products.stock import stock_updates
@@ -33,10 +34,11 @@ WATCHED_FIELDS = (
 # Entry points ----------------------------------------------------------------------------------
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def sync_item(item_code: str) -> list[dict]:
 	"""The Item's Sync to WooCommerce: create or update it in every store it is sold on, now."""
 	frappe.only_for(ITEM_ROLES)
+	frappe.get_doc("Item", item_code).check_permission("write")
 	stores = stores_selling(item_code)
 	if not stores:
 		frappe.throw(
@@ -44,6 +46,8 @@ def sync_item(item_code: str) -> list[dict]:
 				"Item {0} is not sold on any WooCommerce store: choose stores in its Sell on WooCommerce Stores."
 			).format(frappe.bold(item_code))
 		)
+	for store in stores:
+		check_store(store)
 	results = []
 	for store in stores:
 		run = export_item(item_code, store, "Manual")

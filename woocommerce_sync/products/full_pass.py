@@ -19,8 +19,9 @@ from woocommerce_sync.core.client import WooCommerceClient
 from woocommerce_sync.core.money import to_decimal
 from woocommerce_sync.core.product_batch import ProductUpdate
 from woocommerce_sync.core.stock import differs
+from woocommerce_sync.manual_access import PRICE_PULLING, check_documents, check_store
 from woocommerce_sync.products.links import describe, sold_links
-from woocommerce_sync.products.prices import price_updates, pull_prices, pushes_prices
+from woocommerce_sync.products.prices import price_updates, pull_prices, pulls_prices, pushes_prices
 from woocommerce_sync.products.push import push_updates, stock_not_managed
 from woocommerce_sync.products.stock import stock_updates
 from woocommerce_sync.runs import SyncRun, sync_run
@@ -40,10 +41,13 @@ def enqueue_all_stores() -> None:
 			enqueue(store.name, "Scheduler")
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def sync_stock_now(store: str) -> dict:
 	"""The settings form's Sync Stock and Prices: the full pass, queued."""
 	frappe.only_for(MANAGER_ROLES)
+	settings = check_store(store)
+	if pulls_prices(settings):
+		check_documents(store, PRICE_PULLING)
 	return {"queued": enqueue(store, "Manual")}
 
 

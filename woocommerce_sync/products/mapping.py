@@ -24,6 +24,7 @@ from woocommerce_sync.core.product_matching import (
 	plan_mapping,
 	product_from_json,
 )
+from woocommerce_sync.manual_access import ITEM_MAKING, check_documents, check_store
 from woocommerce_sync.products.links import link_item, sold_links, store_links
 from woocommerce_sync.products.pull import ItemMaker
 from woocommerce_sync.runs import SyncRun, sync_run
@@ -33,10 +34,13 @@ LISTED_ITEMS = 100
 NOT_FOUND_PREFIXES = ("no Item matches SKU", "it has no SKU")
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def map_existing_products(store: str, create_items: bool = False, dry_run: bool = False) -> dict:
 	"""The settings form's Map Existing Products, queued on the long queue."""
 	frappe.only_for(MANAGER_ROLES)
+	check_store(store)
+	if not frappe.utils.sbool(dry_run):
+		check_documents(store, ITEM_MAKING if frappe.utils.sbool(create_items) else [("Item", "write")])
 	queued = jobs.enqueue(
 		"woocommerce_sync.products.mapping.map_products",
 		jobs.job_id(MAP_PRODUCTS_JOB, store),

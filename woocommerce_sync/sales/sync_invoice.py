@@ -17,6 +17,7 @@ from woocommerce_sync.connection import get_client
 from woocommerce_sync.constants import SETTINGS
 from woocommerce_sync.core.order_mapping import CANCELLING_STATUSES, normalize_status
 from woocommerce_sync.dates import site_date_time
+from woocommerce_sync.manual_access import check_documents, check_store, refund_needs, sale_needs
 from woocommerce_sync.runs import SyncRun, sync_run
 from woocommerce_sync.sales.deliveries import deliver, undo_deliveries
 from woocommerce_sync.sales.documents import (
@@ -127,26 +128,30 @@ class SaleWorkflow:
 # Manual actions and commands --------------------------------------------------------------------
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def create_invoice(sales_order: str) -> dict:
 	"""Sales Order > Actions > Create Invoice: the invoice (and payment, as configured) now."""
 	return _manual(sales_order, "create_invoices")
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def sync_order_refunds(sales_order: str) -> dict:
 	"""Sales Order > Actions > Sync Refunds: a Credit Note for each refund not yet credited."""
 	return _manual(sales_order, "sync_refunds")
 
 
 def _manual(sales_order: str, action: str) -> dict:
-	"""One order, at once, for a user who may read the Sales Order and create Sales Invoices."""
+	"""One order, at once, for a user who may read the Sales Order and the store and make (and
+	submit, as the store does) every document the workflow will make."""
 	so = frappe.get_doc("Sales Order", sales_order)
 	so.check_permission("read")
-	if not frappe.has_permission("Sales Invoice", "create"):
-		frappe.throw(_("You may not create Sales Invoices."), frappe.PermissionError)
 	if not (so.woocommerce_server and so.woocommerce_id):
 		frappe.throw(_("Sales Order {0} did not come from WooCommerce.").format(so.name))
+	settings = check_store(so.woocommerce_server)
+	check_documents(
+		settings.name,
+		sale_needs(settings, invoice=True) if action == "create_invoices" else refund_needs(settings),
+	)
 	run = run_for_orders(so.woocommerce_server, action, [int(so.woocommerce_id)], trigger="Manual")
 	if run.failures or not (run.counts["created"] or run.counts["skipped"]):
 		frappe.throw(run.failures[0]["reason"] if run.failures else "; ".join(run.notes))

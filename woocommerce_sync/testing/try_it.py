@@ -16,8 +16,9 @@ import frappe
 from frappe import _
 from frappe.utils import getdate, now_datetime
 
+from woocommerce_sync.constants import SETTINGS
+
 STORE = "Try-it Store"
-SETTINGS = "WooCommerce Integration Settings"
 SYNC_LOG = "WooCommerce Sync Log"
 REQUEST_LOG = "WooCommerce Request Log"
 # The company the setup wizard makes: a US shop, like the fake store (USD, California taxes).
