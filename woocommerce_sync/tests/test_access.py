@@ -139,6 +139,7 @@ class TestWhoMayCall(AccessTestCase):
 			"item_code": item_code,
 			"name": f"{self.store}:16",
 			"product_id": 16,
+			"reason": "a test of who may call",
 		}
 		ensure_user(NO_ROLE_USER, [])
 		frappe.db.commit()
