@@ -21,7 +21,7 @@ from woocommerce_sync.orders.sales_order_to_woocommerce import sync_with_woocomm
 from woocommerce_sync.orders.sync_sales_orders import ImportFilters, sync_store
 from woocommerce_sync.sales.sync_invoice import create_invoice
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
-from woocommerce_sync.tests.utils import SETTINGS, StoreTestCase, make_settings
+from woocommerce_sync.tests.utils import SETTINGS, StoreTestCase, ensure_user, make_settings
 from woocommerce_sync.webhooks.registration import register_webhooks
 
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -76,17 +76,6 @@ def api_call(http_method: str, cmd: str, **form):
 	finally:
 		frappe.local.request = None
 	return json.loads(response.get_data()).get("message")
-
-
-def ensure_user(email: str, roles: list[str]) -> str:
-	if not frappe.db.exists("User", email):
-		frappe.get_doc(
-			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
-		).insert(ignore_permissions=True)
-	user = frappe.get_doc("User", email)
-	user.set("roles", [{"role": role} for role in roles])
-	user.save(ignore_permissions=True)
-	return email
 
 
 class AccessTestCase(StoreTestCase):

@@ -10,14 +10,13 @@ import frappe.handler
 from frappe.deferred_insert import queue_prefix
 from frappe.desk.form import load
 
-from woocommerce_sync.constants import ORDER
+from woocommerce_sync.constants import ORDER, REQUEST_LOG
 from woocommerce_sync.orders.live_key import unlink_from_woocommerce
 from woocommerce_sync.orders.order_view import OrderNotFound
 from woocommerce_sync.tests.test_woocommerce_order import LATER, api_get
-from woocommerce_sync.tests.utils import SETTINGS, StoreTestCase, make_importing_settings
+from woocommerce_sync.tests.utils import SETTINGS, StoreTestCase, ensure_user, make_importing_settings
 from woocommerce_sync.woocommerce_sync.doctype.woocommerce_order.woocommerce_order import sync_order
 
-REQUEST_LOG = "WooCommerce Request Log"
 SCRIPT = "<img src=x onerror=alert(1)>"
 NO_ROLE_USER = "wcsync-no-role@example.com"
 MANAGER_USER = "wcsync-other-store-manager@example.com"
@@ -26,17 +25,6 @@ MANAGER_USER = "wcsync-other-store-manager@example.com"
 def request_log_rows() -> int:
 	"""Rows written plus rows still queued for Frappe's deferred insert."""
 	return frappe.db.count(REQUEST_LOG) + frappe.cache.llen(f"{queue_prefix}{REQUEST_LOG}")
-
-
-def ensure_user(email: str, roles: list[str]) -> str:
-	if not frappe.db.exists("User", email):
-		frappe.get_doc(
-			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
-		).insert(ignore_permissions=True)
-	user = frappe.get_doc("User", email)
-	user.set("roles", [])
-	user.add_roles(*roles)
-	return email
 
 
 class TestNoAccessWithoutPermission(StoreTestCase):

@@ -138,3 +138,15 @@ class StoreTestCase(FrappeTestCase):
 		self.addCleanup(self.fake.stop)
 		self.settings = make_importing_settings(self.fake, **self.store_overrides)
 		self.store = self.settings.name
+
+
+def ensure_user(email: str, roles: list[str]) -> str:
+	"""A test user with exactly these roles."""
+	if not frappe.db.exists("User", email):
+		frappe.get_doc(
+			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+		).insert(ignore_permissions=True)
+	user = frappe.get_doc("User", email)
+	user.set("roles", [{"role": role} for role in roles])
+	user.save(ignore_permissions=True)
+	return email
