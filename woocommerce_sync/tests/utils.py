@@ -50,7 +50,7 @@ def make_settings(store: FakeWooCommerceStore | None = None, **overrides) -> "fr
 	company = get_company()
 	values = {
 		"doctype": SETTINGS,
-		"store_name": overrides.pop("store_name", f"test-shop-{frappe.generate_hash(length=6)}"),
+		"store_name": overrides.pop("store_name", f"test-shop-{frappe.generate_hash(length=10)}"),
 		"store_url": store.url if store else "https://shop.example.com",
 		"consumer_key": store.consumer_key if store else "ck_" + "1" * 40,
 		"consumer_secret": store.consumer_secret if store else "cs_" + "2" * 40,
