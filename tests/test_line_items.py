@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from woocommerce_sync.core.line_items import ErpnextLine, line_item_changes
+from woocommerce_sync.core.line_changes import ErpnextLine, line_item_changes
 
 ORDER_LINES = [
 	{"id": 7, "product_id": 10, "variation_id": 0, "quantity": 2, "total": "18.00"},

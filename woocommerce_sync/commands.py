@@ -4,6 +4,8 @@ import click
 import frappe
 from frappe.commands import get_site, pass_context
 
+from woocommerce_sync.constants import SETTINGS, SYNC_LOG
+
 
 @click.group("woocommerce")
 def woocommerce() -> None:
@@ -14,19 +16,23 @@ def woocommerce() -> None:
 @click.option("--store", required=True, help="Name of the WooCommerce Integration Settings document")
 @click.option("--ids", help="WooCommerce order ids, comma separated: 111,222,333")
 @click.option("--status", help="Only these statuses, comma separated (default: the store's statuses)")
-@click.option("--since", help="Orders created on or after this date (YYYY-MM-DD, UTC)")
-@click.option("--until", help="Orders created on or before this date (YYYY-MM-DD, UTC)")
+@click.option(
+	"--since", help="Orders created on or after this date (YYYY-MM-DD, a day in the site's time zone)"
+)
+@click.option(
+	"--until", help="Orders created on or before this date (YYYY-MM-DD, a day in the site's time zone)"
+)
 @click.option("--update-existing", is_flag=True, help="Also update orders already in ERPNext")
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing but the Sync Log")
 @pass_context
 def import_orders(context, store, ids, status, since, until, update_existing, dry_run) -> None:
 	"""Import WooCommerce orders as Sales Orders; without filters, everything modified since Last Sync."""
-	from woocommerce_sync.sync_sales_orders import count_orders, parse_filters, sync_store
+	from woocommerce_sync.orders.sync_sales_orders import count_orders, parse_filters, sync_store
 
 	frappe.init(site=get_site(context))
 	frappe.connect()
 	try:
-		if not frappe.db.exists("WooCommerce Integration Settings", store):
+		if not frappe.db.exists(SETTINGS, store):
 			raise click.ClickException(f"No WooCommerce Integration Settings named {store!r} on this site.")
 		filters = parse_filters(ids, status, since, until, update_existing)
 		total = count_orders(store, filters)
@@ -48,7 +54,7 @@ def import_orders(context, store, ids, status, since, until, update_existing, dr
 @pass_context
 def map_products(context, store, create_items, dry_run) -> None:
 	"""Pair every product and variation of the store with an Item by SKU; report the unpaired."""
-	from woocommerce_sync.product_mapping import map_products as run_mapping
+	from woocommerce_sync.products.mapping import map_products as run_mapping
 
 	_run_for_store(
 		context, store, lambda: run_mapping(store, "Command", create_items=create_items, dry_run=dry_run)
@@ -60,7 +66,7 @@ def map_products(context, store, create_items, dry_run) -> None:
 @pass_context
 def sync_stock(context, store) -> None:
 	"""The full stock and price pass: fix every paired product whose stock or price drifted."""
-	from woocommerce_sync.product_reconciliation import reconcile_store
+	from woocommerce_sync.products.full_pass import reconcile_store
 
 	_run_for_store(context, store, lambda: reconcile_store(store, "Command"))
 
@@ -71,7 +77,7 @@ def sync_stock(context, store) -> None:
 @pass_context
 def push_item(context, store, item_code) -> None:
 	"""Create or update one Item as a product in the store (what the Item's Sync to WooCommerce does)."""
-	from woocommerce_sync.product_export import export_item
+	from woocommerce_sync.products.export import export_item
 
 	_run_for_store(context, store, lambda: export_item(item_code, store, "Command"))
 
@@ -82,7 +88,7 @@ def push_item(context, store, item_code) -> None:
 @pass_context
 def pull_product(context, store, product_id) -> None:
 	"""Make an Item (a template with variants for a variable product) from a store product."""
-	from woocommerce_sync.product_export import pull_product as pull
+	from woocommerce_sync.products.pull import pull_product as pull
 
 	frappe.init(site=get_site(context))
 	frappe.connect()
@@ -114,8 +120,8 @@ def sync_refunds(context, store, ids) -> None:
 
 
 def follow_orders(context, store: str, ids: str | None, action: str, label: str) -> None:
-	from woocommerce_sync.sync_invoice import order_ids_to_follow, run_for_orders
-	from woocommerce_sync.sync_sales_orders import parse_filters
+	from woocommerce_sync.orders.sync_sales_orders import parse_filters
+	from woocommerce_sync.sales.sync_invoice import order_ids_to_follow, run_for_orders
 
 	frappe.init(site=get_site(context))
 	frappe.connect()
@@ -132,7 +138,7 @@ def follow_orders(context, store: str, ids: str | None, action: str, label: str)
 
 
 def _require_store(store: str) -> None:
-	if not frappe.db.exists("WooCommerce Integration Settings", store):
+	if not frappe.db.exists(SETTINGS, store):
 		raise click.ClickException(f"No WooCommerce Integration Settings named {store!r} on this site.")
 
 
@@ -143,10 +149,7 @@ def _run_for_store(context, store: str, work) -> None:
 		_require_store(store)
 		run = work()
 		print_summary(run)
-		if (
-			run.counts["failed"]
-			or frappe.db.get_value("WooCommerce Sync Log", run.name, "status") == "Failed"
-		):
+		if run.counts["failed"] or frappe.db.get_value(SYNC_LOG, run.name, "status") == "Failed":
 			raise SystemExit(1)
 	finally:
 		frappe.destroy()

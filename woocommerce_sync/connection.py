@@ -15,6 +15,7 @@ from frappe.deferred_insert import deferred_insert
 from frappe.model.document import Document
 from frappe.utils import cint, escape_html
 
+from woocommerce_sync.constants import REQUEST_LOG, SETTINGS
 from woocommerce_sync.core.client import (
 	DEFAULT_TIMEOUT,
 	RequestRecord,
@@ -31,8 +32,6 @@ from woocommerce_sync.core.client import (
 )
 from woocommerce_sync.core.store_url import non_public_address
 
-SETTINGS = "WooCommerce Integration Settings"
-REQUEST_LOG = "WooCommerce Request Log"
 # Site config key that lets store URLs lead to private or loopback addresses (test setups, a shop
 # on the same private network).
 ALLOW_PRIVATE_STORE_URLS = "woocommerce_sync_allow_private_store_urls"

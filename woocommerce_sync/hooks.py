@@ -1,3 +1,5 @@
+from woocommerce_sync.constants import REQUEST_LOG, SYNC_LOG, WEBHOOK_DELIVERY
+
 app_name = "woocommerce_sync"
 app_title = "WooCommerce Sync"
 app_publisher = "woocommerce_sync developers"
@@ -9,47 +11,55 @@ required_apps = ["erpnext"]
 before_install = "woocommerce_sync.install.before_install"
 after_install = "woocommerce_sync.install.after_install"
 after_migrate = "woocommerce_sync.install.after_migrate"
+# `run-tests --app woocommerce_sync` runs only this app's hook: ERPNext's completes the setup
+# wizard (a company, a fiscal year) on a fresh test site, as ERPNext's own tests get it.
+before_tests = "erpnext.setup.utils.before_tests"
 
 # Log Settings offers these for automatic clean-up, with the default retention in days.
 default_log_clearing_doctypes = {
-	"WooCommerce Request Log": 30,
-	"WooCommerce Sync Log": 90,
-	"WooCommerce Webhook Delivery": 30,
+	REQUEST_LOG: 30,
+	SYNC_LOG: 90,
+	WEBHOOK_DELIVERY: 30,
 }
 
 scheduler_events = {
-	"hourly": ["woocommerce_sync.webhook.requeue_stale_deliveries"],
+	"hourly": ["woocommerce_sync.webhooks.deliveries.requeue_stale_deliveries"],
 	"hourly_long": [
-		"woocommerce_sync.sync_sales_orders.enqueue_all_stores",
-		"woocommerce_sync.product_reconciliation.enqueue_all_stores",
+		# Per store: import the orders changed in WooCommerce, then the two-way pass for the
+		# Sales Orders changed in ERPNext (sales_order_to_woocommerce.sync_both_ways).
+		"woocommerce_sync.orders.sales_order_to_woocommerce.enqueue_all_stores",
+		"woocommerce_sync.products.full_pass.enqueue_all_stores",
 	],
 	# Stock and prices changed in the last minute reach the shop within the next one.
-	"cron": {"* * * * *": ["woocommerce_sync.product_push.push_pending"]},
+	"cron": {"* * * * *": ["woocommerce_sync.products.push.push_pending"]},
 }
 
 doc_events = {
 	"Sales Order": {
-		"validate": ["woocommerce_sync.order_link.protect_link", "woocommerce_sync.order_link.set_live_key"],
+		"validate": [
+			"woocommerce_sync.orders.live_key.protect_link",
+			"woocommerce_sync.orders.live_key.set_live_key",
+		],
 		"on_cancel": [
-			"woocommerce_sync.order_link.release_live_key",
-			"woocommerce_sync.product_queue.on_sales_order",
-			"woocommerce_sync.sales_order_to_woocommerce.on_cancel",
+			"woocommerce_sync.orders.live_key.release_live_key",
+			"woocommerce_sync.products.queue.on_sales_order",
+			"woocommerce_sync.orders.sales_order_to_woocommerce.on_cancel",
 		],
 		"on_submit": [
-			"woocommerce_sync.product_queue.on_sales_order",
-			"woocommerce_sync.sales_order_to_woocommerce.on_submit",
+			"woocommerce_sync.products.queue.on_sales_order",
+			"woocommerce_sync.orders.sales_order_to_woocommerce.on_submit",
 		],
 		"on_update_after_submit": [
-			"woocommerce_sync.product_queue.on_sales_order",
-			"woocommerce_sync.sales_order_to_woocommerce.on_update_after_submit",
+			"woocommerce_sync.products.queue.on_sales_order",
+			"woocommerce_sync.orders.sales_order_to_woocommerce.on_update_after_submit",
 		],
 	},
-	"Stock Ledger Entry": {"on_submit": "woocommerce_sync.product_queue.on_stock_ledger_entry"},
+	"Stock Ledger Entry": {"on_submit": "woocommerce_sync.products.queue.on_stock_ledger_entry"},
 	"Item Price": {
-		"on_update": "woocommerce_sync.product_queue.on_item_price",
-		"on_trash": "woocommerce_sync.product_queue.on_item_price",
+		"on_update": "woocommerce_sync.products.queue.on_item_price",
+		"on_trash": "woocommerce_sync.products.queue.on_item_price",
 	},
-	"Item": {"on_update": "woocommerce_sync.product_export.on_item_update"},
+	"Item": {"on_update": "woocommerce_sync.products.export.on_item_update"},
 }
 
 doctype_js = {

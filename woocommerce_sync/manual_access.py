@@ -12,7 +12,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from woocommerce_sync.connection import SETTINGS
+from woocommerce_sync.constants import SETTINGS
 
 Needs = list[tuple[str, str]]
 

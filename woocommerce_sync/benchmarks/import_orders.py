@@ -2,8 +2,8 @@
 
 Run on a test site (it writes real Sales Orders, Customers and Addresses):
     bench --site <test site> execute woocommerce_sync.benchmarks.import_orders.run --kwargs "{'orders': 1000}"
-Prints requests per order, orders per second and peak memory; the figures are what the README and
-the issue notes quote, never asserted by a timed test.
+Prints requests per order, orders per second and peak memory; the figures are what
+docs/development.md and the issue notes quote, never asserted by a timed test.
 """
 
 import resource
@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 import frappe
 
-from woocommerce_sync.sync_sales_orders import sync_store
+from woocommerce_sync.orders.sync_sales_orders import sync_store
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 from woocommerce_sync.tests.utils import make_importing_settings
 

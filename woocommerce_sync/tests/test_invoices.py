@@ -14,8 +14,8 @@ from erpnext.stock.doctype.stock_entry.stock_entry_utils import make_stock_entry
 from frappe.tests.utils import FrappeTestCase
 
 from woocommerce_sync.core.client import WooCommerceClient
-from woocommerce_sync.sync_invoice import create_invoice, run_for_orders, sync_order_refunds
-from woocommerce_sync.sync_sales_orders import ImportFilters, sync_store
+from woocommerce_sync.orders.sync_sales_orders import ImportFilters, sync_store
+from woocommerce_sync.sales.sync_invoice import create_invoice, run_for_orders, sync_order_refunds
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 from woocommerce_sync.tests.utils import enable_euro, get_company, make_importing_settings
 
@@ -210,7 +210,7 @@ class TestInvoiceAndPayment(SaleWorkflowTestCase):
 
 		order = self.order()
 		with (
-			patch("woocommerce_sync.sync_invoice.receive_payment", commit_then_die),
+			patch("woocommerce_sync.sales.sync_invoice.receive_payment", commit_then_die),
 			self.assertRaises(Killed),
 		):
 			sync_store(self.store, "Manual", ImportFilters(ids=[order["id"]]))

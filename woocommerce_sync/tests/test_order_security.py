@@ -10,13 +10,13 @@ import frappe.handler
 from frappe.deferred_insert import queue_prefix
 from frappe.desk.form import load
 
-from woocommerce_sync.order_link import unlink_from_woocommerce
-from woocommerce_sync.order_view import OrderNotFound
-from woocommerce_sync.tests.test_woocommerce_order import DOCTYPE, LATER, api_get
-from woocommerce_sync.tests.utils import SETTINGS, StoreTestCase, make_importing_settings
+from woocommerce_sync.constants import ORDER, REQUEST_LOG
+from woocommerce_sync.orders.live_key import unlink_from_woocommerce
+from woocommerce_sync.orders.order_view import OrderNotFound
+from woocommerce_sync.tests.test_woocommerce_order import LATER, api_get
+from woocommerce_sync.tests.utils import SETTINGS, StoreTestCase, ensure_user, make_importing_settings
 from woocommerce_sync.woocommerce_sync.doctype.woocommerce_order.woocommerce_order import sync_order
 
-REQUEST_LOG = "WooCommerce Request Log"
 SCRIPT = "<img src=x onerror=alert(1)>"
 NO_ROLE_USER = "wcsync-no-role@example.com"
 MANAGER_USER = "wcsync-other-store-manager@example.com"
@@ -25,17 +25,6 @@ MANAGER_USER = "wcsync-other-store-manager@example.com"
 def request_log_rows() -> int:
 	"""Rows written plus rows still queued for Frappe's deferred insert."""
 	return frappe.db.count(REQUEST_LOG) + frappe.cache.llen(f"{queue_prefix}{REQUEST_LOG}")
-
-
-def ensure_user(email: str, roles: list[str]) -> str:
-	if not frappe.db.exists("User", email):
-		frappe.get_doc(
-			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
-		).insert(ignore_permissions=True)
-	user = frappe.get_doc("User", email)
-	user.set("roles", [])
-	user.add_roles(*roles)
-	return email
 
 
 class TestNoAccessWithoutPermission(StoreTestCase):
@@ -48,18 +37,18 @@ class TestNoAccessWithoutPermission(StoreTestCase):
 
 	def assert_refused_everywhere(self, refused: type[Exception]):
 		with self.assertRaises(refused):
-			api_get(f"/api/resource/{DOCTYPE}/{self.name}")
+			api_get(f"/api/resource/{ORDER}/{self.name}")
 		with self.assertRaises(refused):
-			api_get(f"/api/resource/{DOCTYPE}", filters=json.dumps([["store", "=", self.store]]))
+			api_get(f"/api/resource/{ORDER}", filters=json.dumps([["store", "=", self.store]]))
 		with self.assertRaises(refused):
-			frappe.client.get_count(DOCTYPE, filters={"store": self.store})
+			frappe.client.get_count(ORDER, filters={"store": self.store})
 		with self.assertRaises(refused):
-			load.getdoc(DOCTYPE, self.name)
+			load.getdoc(ORDER, self.name)
 		with self.assertRaises(refused):
-			frappe.handler.run_doc_method("sync_with_erpnext", dt=DOCTYPE, dn=self.name)
+			frappe.handler.run_doc_method("sync_with_erpnext", dt=ORDER, dn=self.name)
 		with self.assertRaises(refused):
 			frappe.handler.run_doc_method(
-				"sync_with_erpnext", docs=json.dumps({"doctype": DOCTYPE, "name": self.name})
+				"sync_with_erpnext", docs=json.dumps({"doctype": ORDER, "name": self.name})
 			)
 		with self.assertRaises(refused):
 			sync_order(self.name)
@@ -85,7 +74,7 @@ class TestNoAccessWithoutPermission(StoreTestCase):
 		self.addCleanup(permission.delete, ignore_permissions=True)
 		frappe.set_user(MANAGER_USER)
 		self.assert_refused_everywhere(OrderNotFound)
-		self.assertEqual(frappe.get_doc(DOCTYPE, f"{other}:16").woocommerce_id, 16, "the role does work")
+		self.assertEqual(frappe.get_doc(ORDER, f"{other}:16").woocommerce_id, 16, "the role does work")
 
 
 class TestNamesRevealNothing(StoreTestCase):
@@ -93,13 +82,13 @@ class TestNamesRevealNothing(StoreTestCase):
 		messages = {}
 		for name in ("nope:1", f"{self.store}:999999", "no-colon-here"):
 			with self.assertRaises(OrderNotFound) as caught:
-				frappe.get_doc(DOCTYPE, name)
+				frappe.get_doc(ORDER, name)
 			messages[name] = str(caught.exception).replace(name, "<name>")
 		self.assertEqual(len(set(messages.values())), 1, messages)
 		for store in frappe.get_all(SETTINGS, pluck="name"):
 			self.assertNotIn(store, messages["nope:1"])
 		with self.assertRaises(OrderNotFound):
-			frappe.get_list(DOCTYPE, filters={"store": "nope"})
+			frappe.get_list(ORDER, filters={"store": "nope"})
 
 
 class TestShopHtmlIsSanitised(StoreTestCase):
@@ -109,16 +98,16 @@ class TestShopHtmlIsSanitised(StoreTestCase):
 		order = self.fake.orders[16]
 		order["customer_note"] = SCRIPT
 		order["billing"]["address_1"] = SCRIPT
-		doc = frappe.get_doc(DOCTYPE, f"{self.store}:16")
+		doc = frappe.get_doc(ORDER, f"{self.store}:16")
 		for field in ("customer_note", "billing_address"):
 			self.assertNotIn("onerror", doc.get(field), field)
-		row = frappe.get_list(DOCTYPE, filters={"name": f"{self.store}:16"}, fields=["customer_note"])[0]
+		row = frappe.get_list(ORDER, filters={"name": f"{self.store}:16"}, fields=["customer_note"])[0]
 		self.assertNotIn("onerror", row.customer_note)
 
 	def test_a_web_page_quoted_in_an_error_is_escaped(self):
 		self.fake.inject_fault("html", times=10)
 		with self.assertRaises(frappe.ValidationError) as caught:
-			frappe.get_list(DOCTYPE, filters={"store": self.store})
+			frappe.get_list(ORDER, filters={"store": self.store})
 		self.assertIn("&lt;title&gt;Security check", str(caught.exception))
 		self.assertNotIn("<title>", str(caught.exception))
 

@@ -4,9 +4,11 @@ import frappe
 from erpnext.controllers.item_variant import create_variant
 from frappe.tests.utils import FrappeTestCase
 
-from woocommerce_sync.product_export import ensure_attribute, export_item, pull_product
-from woocommerce_sync.product_links import link_item, store_links
-from woocommerce_sync.product_mapping import map_products
+from woocommerce_sync.constants import ITEM_STORE, SETTINGS
+from woocommerce_sync.products.export import export_item
+from woocommerce_sync.products.links import link_item, store_links
+from woocommerce_sync.products.mapping import map_products
+from woocommerce_sync.products.pull import ensure_attribute, pull_product
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore, _product_create, _variation_create
 from woocommerce_sync.tests.product_utils import (
 	SALE_PRICE_LIST,
@@ -31,7 +33,7 @@ class ProductTestCase(FrappeTestCase):
 		self.addCleanup(self.disable_store)
 
 	def disable_store(self):
-		frappe.db.set_value("WooCommerce Integration Settings", self.store, "enabled", 0)
+		frappe.db.set_value(SETTINGS, self.store, "enabled", 0)
 		frappe.db.commit()
 
 	def variable_product(self, sku: str, sizes: tuple[str, ...]) -> dict:
@@ -73,7 +75,8 @@ class TestMapExistingProducts(ProductTestCase):
 		tag = suffix()
 		products = self.fake.add_products(2, prefix=f"MAP{tag}")
 		mine = [make_item(p["sku"]) for p in products]
-		lonely = make_item(f"LONELY{tag}")
+		# "0" sorts first: the note lists the first 100 of a site's unpaired Items
+		lonely = make_item(f"0LONELY{tag}")
 		items_before = frappe.db.count("Item")
 
 		dry = map_products(self.store, "Manual", dry_run=True)
@@ -84,9 +87,7 @@ class TestMapExistingProducts(ProductTestCase):
 		links = store_links(self.store)
 		for product, item in zip(products, mine, strict=True):
 			self.assertEqual(links[(product["id"], 0)], item)
-			self.assertTrue(
-				frappe.db.exists("WooCommerce Item Store", {"parent": item, "woocommerce_server": self.store})
-			)
+			self.assertTrue(frappe.db.exists(ITEM_STORE, {"parent": item, "woocommerce_server": self.store}))
 		self.assertEqual(frappe.db.count("Item"), items_before, "nothing created unless asked")
 		reasons = {f["woocommerce_order_id"]: f["reason"] for f in run.failures}
 		self.assertIn("it has no SKU", reasons["product 14 (Sticker pack)"])
@@ -205,7 +206,7 @@ class TestExport(ProductTestCase):
 	def capture_enqueue(self, queued):
 		from unittest.mock import patch
 
-		return patch("woocommerce_sync.product_export.frappe.enqueue", lambda *a, **kw: queued.append(kw))
+		return patch("woocommerce_sync.products.export.frappe.enqueue", lambda *a, **kw: queued.append(kw))
 
 
 class TestPull(ProductTestCase):

@@ -10,7 +10,7 @@ from werkzeug.test import EnvironBuilder
 from woocommerce_sync import webhook
 from woocommerce_sync.connection import get_client
 from woocommerce_sync.core.webhook import signature
-from woocommerce_sync.sync_sales_orders import sync_store
+from woocommerce_sync.orders.sync_sales_orders import sync_store
 from woocommerce_sync.tests.utils import StoreTestCase
 
 LOG_TABLES = (

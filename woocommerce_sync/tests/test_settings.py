@@ -9,10 +9,9 @@ from frappe.deferred_insert import save_to_db
 from frappe.tests.utils import FrappeTestCase
 
 from woocommerce_sync.connection import ALLOW_PRIVATE_STORE_URLS
+from woocommerce_sync.constants import REQUEST_LOG
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 from woocommerce_sync.tests.utils import get_company, get_other_company, make_settings
-
-REQUEST_LOG = "WooCommerce Request Log"
 
 
 class TestSettingsValidation(FrappeTestCase):

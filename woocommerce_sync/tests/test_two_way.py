@@ -6,16 +6,14 @@ import typing
 from datetime import datetime, timedelta, timezone
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
-from woocommerce_sync.sales_order_to_woocommerce import (
+from woocommerce_sync.orders.sales_order_to_woocommerce import (
 	sync_both_ways,
 	sync_with_woocommerce,
 	woocommerce_admin_url,
 )
-from woocommerce_sync.sync_sales_orders import ImportFilters, sync_store
-from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
-from woocommerce_sync.tests.utils import StoreTestCase, get_company, make_importing_settings
+from woocommerce_sync.orders.sync_sales_orders import ImportFilters, sync_store
+from woocommerce_sync.tests.utils import StoreTestCase, get_company
 
 API = "/wp-json/wc/v3/orders"
 

@@ -14,26 +14,24 @@ from frappe.utils.background_jobs import get_job
 from werkzeug.test import EnvironBuilder
 
 from woocommerce_sync import webhook
+from woocommerce_sync.constants import SYNC_LOG, WEBHOOK_DELIVERY
 from woocommerce_sync.core.webhook import ORDER_TOPICS, body_hash, signature
-from woocommerce_sync.sync_sales_orders import sync_store
+from woocommerce_sync.orders.sync_sales_orders import sync_store
 from woocommerce_sync.testing.fake_store import FIXTURES, FakeWooCommerceStore
 from woocommerce_sync.testing.site_server import serve_site, site_headers
 from woocommerce_sync.tests.utils import (
 	StoreTestCase,
-	make_importing_settings,
 	make_settings,
 	run_concurrently,
 )
-from woocommerce_sync.webhook_registration import delivery_url, register_webhooks, remove_webhooks
+from woocommerce_sync.webhooks import deliveries
+from woocommerce_sync.webhooks.registration import delivery_url, register_webhooks, remove_webhooks
 
 
 def recorded(number: int) -> tuple[dict, bytes]:
 	delivery = json.loads((FIXTURES / f"webhook_delivery_{number}.json").read_text())
 	headers = {k: v for k, v in delivery["headers"].items() if k not in ("Host", "Content-Length")}
 	return headers, delivery["body"].encode()
-
-
-DELIVERY = "WooCommerce Webhook Delivery"
 
 
 def signed(topic: str, payload: dict, secret: str = "s3cret", delivery_id: str = "d-1") -> tuple[dict, bytes]:
@@ -63,11 +61,11 @@ class WebhookTestCase(StoreTestCase):
 	def run_jobs(self, calls: list) -> None:
 		"""What the worker does with the queued jobs."""
 		for call in calls:
-			webhook.process_deliveries(call.kwargs["store"], call.kwargs["order_id"])
+			deliveries.process_deliveries(call.kwargs["store"], call.kwargs["order_id"])
 
 	def deliveries(self) -> list[frappe._dict]:
 		return frappe.get_all(
-			DELIVERY,
+			WEBHOOK_DELIVERY,
 			filters={"store": self.store},
 			fields=["topic", "order_id", "delivery_id", "status", "sync_log", "reason", "creation", "name"],
 			order_by="creation asc",
@@ -100,7 +98,7 @@ class TestWebhookEndpoint(WebhookTestCase):
 		self.assertEqual([o.woocommerce_id for o in self.live_orders()], ["21"])
 		[delivery] = self.deliveries()
 		self.assertEqual(delivery.status, "Processed")
-		self.assertEqual(frappe.db.get_value("WooCommerce Sync Log", delivery.sync_log, "trigger"), "Webhook")
+		self.assertEqual(frappe.db.get_value(SYNC_LOG, delivery.sync_log, "trigger"), "Webhook")
 
 	def test_redeliveries_and_a_late_older_delivery_make_one_sales_order(self):
 		self.fake.add_order({**json.loads(recorded(1)[1]), "date_modified_gmt": "2026-11-23T04:27:22"})
@@ -129,7 +127,7 @@ class TestWebhookEndpoint(WebhookTestCase):
 			sorted([(order["id"], "same-second"), (other["id"], "same-second")]),
 		)
 		[hashed] = frappe.get_all(
-			DELIVERY, filters={"store": self.store, "order_id": order["id"]}, pluck="body_hash"
+			WEBHOOK_DELIVERY, filters={"store": self.store, "order_id": order["id"]}, pluck="body_hash"
 		)
 		self.assertEqual(hashed, body_hash(signed("order.created", order)[1]))
 
@@ -175,7 +173,9 @@ class TestWebhookEndpoint(WebhookTestCase):
 		for case_headers, case_body, store in cases:
 			status, result, calls = self.post(case_headers, case_body, store)
 			self.assertEqual((status, result, calls), (401, {"ok": False}, []))
-		self.assertEqual(frappe.db.count(DELIVERY, {"store": ("in", [self.store, "no-such-store"])}), 0)
+		self.assertEqual(
+			frappe.db.count(WEBHOOK_DELIVERY, {"store": ("in", [self.store, "no-such-store"])}), 0
+		)
 
 	def test_signed_garbage_is_a_400_on_record_not_a_500(self):
 		body = b"not json at all"
@@ -267,9 +267,11 @@ class TestNothingIsLost(WebhookTestCase):
 		self.assertIn("consumer key", delivery.reason)
 		self.assertEqual(self.live_orders(), [])
 
-		frappe.db.set_value(DELIVERY, delivery.name, "creation", delivery.creation - timedelta(minutes=11))
+		frappe.db.set_value(
+			WEBHOOK_DELIVERY, delivery.name, "creation", delivery.creation - timedelta(minutes=11)
+		)
 		with patch("frappe.enqueue") as enqueue:
-			webhook.requeue_stale_deliveries()
+			deliveries.requeue_stale_deliveries()
 		requeued = [c for c in enqueue.call_args_list if c.kwargs["store"] == self.store]
 		self.assertEqual([c.kwargs["order_id"] for c in requeued], [order["id"]])
 		self.fake.clear_faults()
@@ -280,7 +282,7 @@ class TestNothingIsLost(WebhookTestCase):
 	def test_a_delivery_arriving_while_its_job_runs_is_handled_by_that_job(self):
 		order = self.fake.generate_orders(1, status="processing")[0]
 		calls = self.post(*signed("order.created", order))[2]
-		real_sync_store = webhook.sync_store
+		real_sync_store = deliveries.sync_store
 
 		def sync_then_another_delivery(*args, **kwargs):
 			run = real_sync_store(*args, **kwargs)
@@ -292,7 +294,7 @@ class TestNothingIsLost(WebhookTestCase):
 				frappe.db.commit()
 			return run
 
-		with patch.object(webhook, "sync_store", side_effect=sync_then_another_delivery) as sync:
+		with patch.object(deliveries, "sync_store", side_effect=sync_then_another_delivery) as sync:
 			self.run_jobs(calls)
 		self.assertEqual(sync.call_count, 2)
 		self.assertEqual([d.status for d in self.deliveries()], ["Processed", "Processed"])
@@ -356,7 +358,7 @@ class TestThroughGunicorn(WebhookTestCase):
 		self.assertEqual(job.kwargs["kwargs"]["order_id"], order["id"])
 		job.cancel()
 		job.delete()
-		webhook.process_deliveries(self.store, order["id"])
+		deliveries.process_deliveries(self.store, order["id"])
 		self.assertEqual([o.woocommerce_id for o in self.live_orders()], [str(order["id"])])
 
 
@@ -405,6 +407,6 @@ class TestWebhookRegistration(FrappeTestCase):
 		register_webhooks(self.settings.name)
 		self.ours()[1]["status"] = "disabled"
 		run = sync_store(self.settings.name, "Scheduler")
-		notes = frappe.db.get_value("WooCommerce Sync Log", run.name, "notes")
+		notes = frappe.db.get_value(SYNC_LOG, run.name, "notes")
 		self.assertIn("webhook is disabled", notes)
 		self.assertIn("Register Webhooks", notes)

@@ -7,7 +7,7 @@ frappe.ui.form.on("Item", {
 			async () => {
 				if (frm.is_dirty()) await frm.save();
 				const { message: results } = await frappe.call({
-					method: "woocommerce_sync.product_export.sync_item",
+					method: "woocommerce_sync.products.export.sync_item",
 					args: { item_code: frm.doc.name },
 					freeze: true,
 					freeze_message: __("Sending {0} to WooCommerce ...", [frm.doc.name]),

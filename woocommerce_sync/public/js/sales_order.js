@@ -4,7 +4,7 @@ frappe.ui.form.on("Sales Order", {
 		if (!frm.doc.woocommerce_server || frm.is_new()) return;
 		if (frm.doc.woocommerce_id) {
 			frappe
-				.xcall("woocommerce_sync.sales_order_to_woocommerce.woocommerce_admin_url", {
+				.xcall("woocommerce_sync.orders.sales_order_to_woocommerce.woocommerce_admin_url", {
 					sales_order: frm.doc.name,
 				})
 				.then((url) => {
@@ -31,7 +31,7 @@ frappe.ui.form.on("Sales Order", {
 						{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 },
 						({ reason }) =>
 							frappe
-								.xcall("woocommerce_sync.order_link.unlink_from_woocommerce", {
+								.xcall("woocommerce_sync.orders.live_key.unlink_from_woocommerce", {
 									sales_order: frm.doc.name,
 									reason,
 								})
@@ -47,7 +47,7 @@ frappe.ui.form.on("Sales Order", {
 			__("Sync with WooCommerce"),
 			() =>
 				frappe.call({
-					method: "woocommerce_sync.sales_order_to_woocommerce.sync_with_woocommerce",
+					method: "woocommerce_sync.orders.sales_order_to_woocommerce.sync_with_woocommerce",
 					args: { sales_order: frm.doc.name },
 					freeze: true,
 					freeze_message: __("Comparing with WooCommerce..."),

@@ -4,7 +4,7 @@ frappe.ui.form.on("Sales Order", {
 		if (frm.doc.docstatus !== 1 || !frm.doc.woocommerce_server || !frm.doc.woocommerce_id) return;
 		const run = (method, busy) =>
 			frappe.call({
-				method: `woocommerce_sync.sync_invoice.${method}`,
+				method: `woocommerce_sync.sales.sync_invoice.${method}`,
 				args: { sales_order: frm.doc.name },
 				freeze: true,
 				freeze_message: busy,

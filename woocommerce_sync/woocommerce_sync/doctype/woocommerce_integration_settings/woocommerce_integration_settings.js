@@ -52,7 +52,7 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 				label,
 				async () => {
 					const { message: result } = await frappe.call({
-						method: `woocommerce_sync.webhook_registration.${method}`,
+						method: `woocommerce_sync.webhooks.registration.${method}`,
 						args: { store: frm.doc.name },
 						freeze: true,
 					});
@@ -96,7 +96,12 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 					label: __("Statuses"),
 					description: __("Comma separated; empty uses the store's Order Statuses to Import."),
 				},
-				{ fieldname: "created_from", fieldtype: "Date", label: __("Created From") },
+				{
+					fieldname: "created_from",
+					fieldtype: "Date",
+					label: __("Created From"),
+					description: __("From and To are days in this site's time zone, as in the WooCommerce Order list."),
+				},
 				{ fieldname: "created_to", fieldtype: "Date", label: __("Created To") },
 				{
 					fieldname: "update_existing",
@@ -109,7 +114,7 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 			primary_action: async (values) => {
 				dialog.hide();
 				const { message } = await frappe.call({
-					method: "woocommerce_sync.sync_sales_orders.import_orders",
+					method: "woocommerce_sync.orders.sync_sales_orders.import_orders",
 					args: { store: frm.doc.name, ...values },
 				});
 				frappe.show_alert({
@@ -145,7 +150,7 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 			primary_action: async (values) => {
 				dialog.hide();
 				const { message } = await frappe.call({
-					method: "woocommerce_sync.product_mapping.map_existing_products",
+					method: "woocommerce_sync.products.mapping.map_existing_products",
 					args: { store: frm.doc.name, ...values },
 				});
 				frappe.show_alert({
@@ -161,7 +166,7 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 
 	async sync_stock(frm) {
 		const { message } = await frappe.call({
-			method: "woocommerce_sync.product_reconciliation.sync_stock_now",
+			method: "woocommerce_sync.products.full_pass.sync_stock_now",
 			args: { store: frm.doc.name },
 		});
 		frappe.show_alert({
@@ -177,7 +182,7 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 			{ fieldname: "product_id", fieldtype: "Int", label: __("WooCommerce Product ID"), reqd: 1 },
 			async ({ product_id }) => {
 				const { message } = await frappe.call({
-					method: "woocommerce_sync.product_export.pull_product",
+					method: "woocommerce_sync.products.pull.pull_product",
 					args: { store: frm.doc.name, product_id },
 					freeze: true,
 				});

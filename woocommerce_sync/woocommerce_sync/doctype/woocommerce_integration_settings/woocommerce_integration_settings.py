@@ -11,12 +11,13 @@ from woocommerce_sync.connection import (
 	private_address_message,
 	refused_store_address,
 )
+from woocommerce_sync.constants import MANAGER_ROLES
 from woocommerce_sync.core.client import WooCommerceError
 from woocommerce_sync.core.order_mapping import normalize_status
 from woocommerce_sync.core.store_info import probe_store
 from woocommerce_sync.core.store_url import StoreURLError, normalize_store_url
 from woocommerce_sync.manual_access import check_store
-from woocommerce_sync.product_settings import validate_product_settings
+from woocommerce_sync.products.settings_checks import validate_product_settings
 
 # Test Connection must answer within seconds, not after the sync's patient retries.
 TEST_TIMEOUT = (5.0, 10.0)
@@ -209,7 +210,7 @@ class WooCommerceIntegrationSettings(Document):
 @frappe.whitelist(methods=["POST"])
 def test_connection(store: str) -> dict:
 	"""The form's Test Connection, with the store's saved URL and keys only."""
-	frappe.only_for(("System Manager", "WooCommerce Manager"))
+	frappe.only_for(MANAGER_ROLES)
 	return check_store(store, "write").test_connection()
 
 

@@ -10,12 +10,11 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils.html_utils import sanitize_html
 
-from woocommerce_sync import order_view
+from woocommerce_sync.constants import MANAGER_ROLES
 from woocommerce_sync.manual_access import check_documents, check_store, import_needs
-from woocommerce_sync.order_link import live_key
-from woocommerce_sync.sync_sales_orders import ImportFilters, sync_store
-
-MANAGERS = ("System Manager", "WooCommerce Manager")
+from woocommerce_sync.orders import order_view
+from woocommerce_sync.orders.live_key import live_key
+from woocommerce_sync.orders.sync_sales_orders import ImportFilters, sync_store
 
 
 class WooCommerceOrder(Document):
@@ -61,7 +60,7 @@ def _read_only() -> None:
 @frappe.whitelist(methods=["POST"])
 def sync_order(name: str) -> dict:
 	"""Sync this Order with ERPNext: import or update its Sales Order through the normal import."""
-	frappe.only_for(MANAGERS)
+	frappe.only_for(MANAGER_ROLES)
 	store, order_id = order_view.check_access(name)
 	check_documents(store, import_needs(check_store(store)))
 	run = sync_store(store, "Manual", filters=ImportFilters(ids=[order_id], update_existing=True))

@@ -19,17 +19,19 @@ import frappe
 from erpnext.setup.utils import get_exchange_rate
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import cint, convert_utc_to_system_timezone, get_datetime, get_system_timezone, getdate
+from frappe.utils import cint, get_datetime
 from frappe.utils.html_utils import sanitize_html
 
-from woocommerce_sync.connection import SETTINGS, explain, get_client
+from woocommerce_sync import jobs
+from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import MANAGER_ROLES, ORDER_SYNC_JOB, SETTINGS
 from woocommerce_sync.core.client import (
 	MAX_PER_PAGE,
 	WooCommerceClient,
 	WooCommerceError,
 	WooCommerceNotFound,
 )
-from woocommerce_sync.core.conflict import Decision, Side, decide, site_time_to_utc, snapshot
+from woocommerce_sync.core.conflict import Decision, Side, decide, snapshot
 from woocommerce_sync.core.order_feed import (
 	OrderPage,
 	format_gmt,
@@ -38,23 +40,25 @@ from woocommerce_sync.core.order_feed import (
 )
 from woocommerce_sync.core.order_mapping import (
 	CANCELLING_STATUSES,
-	MappingConfig,
 	OrderMappingError,
 	SalesOrderDraft,
 	map_order,
 	should_import,
 )
-from woocommerce_sync.customers import CustomerResolver
-from woocommerce_sync.items import ItemResolver
+from woocommerce_sync.dates import naive_utc, site_date, site_to_utc, stored_utc
 from woocommerce_sync.manual_access import check_documents, check_store, import_needs
-from woocommerce_sync.order_link import live_key
-from woocommerce_sync.order_sync_state import erpnext_snapshot, mark_synced
-from woocommerce_sync.sale_documents import order_invoice
-from woocommerce_sync.sync_invoice import SaleWorkflow
-from woocommerce_sync.sync_log import SyncRun
-from woocommerce_sync.webhook_registration import webhook_problems
+from woocommerce_sync.orders.customers import CustomerResolver
+from woocommerce_sync.orders.line_items import ItemResolver
+from woocommerce_sync.orders.live_key import live_key
+from woocommerce_sync.orders.mapping_config import mapping_config
+from woocommerce_sync.orders.sync_state import erpnext_snapshot, mark_synced
+from woocommerce_sync.runs import LONGEST_JOB, SyncRun, sync_run
+from woocommerce_sync.sales.documents import order_invoice
+from woocommerce_sync.sales.sync_invoice import SaleWorkflow
+from woocommerce_sync.webhooks.registration import webhook_problems
 
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+ONE_SECOND = timedelta(seconds=1)
 # Raised when a concurrent run wrote the same rows first; the order is simply tried again.
 CONFLICTS = (
 	frappe.DuplicateEntryError,
@@ -64,7 +68,6 @@ CONFLICTS = (
 )
 CONFLICT_ATTEMPTS = 3
 DELETED_STATUS = "deleted"  # shown as the WooCommerce Status of an order deleted in the store
-GUEST_MODES = {"One Customer per Guest E-mail": "per_email", "One Shared Guest Customer": "shared"}
 
 
 @dataclass
@@ -73,8 +76,8 @@ class ImportFilters:
 
 	ids: list[int] | None = None
 	statuses: list[str] | None = None
-	created_after: datetime | None = None
-	created_before: datetime | None = None
+	created_after: datetime | None = None  # aware UTC, that second included
+	created_before: datetime | None = None  # aware UTC, that second included
 	update_existing: bool = True
 
 	@property
@@ -83,12 +86,6 @@ class ImportFilters:
 
 
 # Entry points ---------------------------------------------------------------------------------
-
-
-def enqueue_all_stores() -> None:
-	"""Hourly: one deduplicated job per enabled store, so a slow store never queues twice."""
-	for store in frappe.get_all(SETTINGS, filters={"enabled": 1}, pluck="name"):
-		_enqueue(store, "Scheduler", method="woocommerce_sync.sales_order_to_woocommerce.sync_both_ways")
 
 
 @frappe.whitelist(methods=["POST"])
@@ -102,23 +99,23 @@ def import_orders(
 	dry_run: int | str = 0,
 ) -> dict:
 	"""Desk's Import Orders: queued on the long queue, progress sent to the user who asked."""
-	frappe.only_for(("System Manager", "WooCommerce Manager"))
+	frappe.only_for(MANAGER_ROLES)
 	check_documents(store, import_needs(check_store(store)))
 	filters = parse_filters(ids, statuses, created_from, created_to, update_existing)
-	job = _enqueue(store, "Manual", filters=filters, dry_run=cint(dry_run), notify_user=frappe.session.user)
-	return {"queued": bool(job)}
+	queued = enqueue_sync(
+		store, "Manual", filters=filters, dry_run=cint(dry_run), notify_user=frappe.session.user
+	)
+	return {"queued": queued}
 
 
-def _enqueue(
-	store: str, trigger: str, method: str = "woocommerce_sync.sync_sales_orders.sync_store", **kwargs
-):
+def enqueue_sync(
+	store: str, trigger: str, method: str = "woocommerce_sync.orders.sync_sales_orders.sync_store", **kwargs
+) -> bool:
 	"""A long job per store and trigger; a second request while one is queued or running is dropped."""
-	return frappe.enqueue(
+	return jobs.enqueue(
 		method,
-		queue="long",
-		job_id=f"woocommerce-sync-orders::{store}::{trigger}",
-		deduplicate=True,
-		timeout=6 * 3600,
+		jobs.job_id(ORDER_SYNC_JOB, store, trigger),
+		timeout=int(LONGEST_JOB.total_seconds()),
 		store=store,
 		trigger=trigger,
 		**kwargs,
@@ -141,8 +138,8 @@ def parse_filters(
 	return ImportFilters(
 		ids=id_list or None,
 		statuses=status_list or None,
-		created_after=_as_utc(created_from) if created_from else None,
-		created_before=_as_utc(created_to, end_of_day=True) if created_to else None,
+		created_after=site_to_utc(created_from) if created_from else None,
+		created_before=site_to_utc(created_to, end_of_day=True) if created_to else None,
 		update_existing=bool(cint(update_existing)),
 	)
 
@@ -159,10 +156,9 @@ def sync_store(
 	"""`then` runs after the import with the same client and Sync Log (the hourly two-way pass)."""
 	filters = filters or ImportFilters()
 	settings = frappe.get_doc(SETTINGS, store)
-	run = SyncRun(store, trigger, dry_run=dry_run)
-	importer = OrderImporter(settings, run, filters, dry_run)
-	done = 0
-	try:
+	with sync_run(store, trigger, "order sync", dry_run=dry_run) as run:
+		importer = OrderImporter(settings, run, filters, dry_run)
+		done = 0
 		with get_client(settings) as client:
 			for page in _pages(client, settings, filters):
 				importer.import_page(page.orders)
@@ -189,18 +185,7 @@ def sync_store(
 							"Webhooks: {0}. Orders still arrive hourly; press Register Webhooks to repair them."
 						).format("; ".join(problems))
 					)
-	except WooCommerceError as exc:
-		frappe.db.rollback()
-		frappe.log_error(title=f"WooCommerce sync of store {store} failed", message=str(exc))
-		run.finish(error=explain(exc))
-		return run
-	except Exception:
-		frappe.db.rollback()
-		frappe.log_error(title=f"WooCommerce sync of store {store} crashed")
-		run.finish(error=_("The sync stopped on an unexpected error; see the Error Log."))
-		raise
-	run.finish()
-	if notify_user:
+	if notify_user and not run.error:
 		frappe.publish_realtime(
 			"woocommerce_import_done", {"store": store, "sync_log": run.name, **run.counts}, user=notify_user
 		)
@@ -235,7 +220,7 @@ def _statuses(settings, filters: ImportFilters) -> list[str]:
 
 def _since(settings) -> datetime:
 	overlap = timedelta(minutes=cint(settings.sync_overlap_minutes))
-	return _as_utc(settings.last_sync) - overlap if settings.last_sync else EPOCH
+	return stored_utc(settings.last_sync) - overlap if settings.last_sync else EPOCH
 
 
 def _list_params(settings, filters: ImportFilters) -> dict[str, str]:
@@ -243,10 +228,11 @@ def _list_params(settings, filters: ImportFilters) -> dict[str, str]:
 		return modified_params(_since(settings), _statuses(settings, filters))
 	params = {"dates_are_gmt": "true", "orderby": "date", "order": "asc"}
 	params["status"] = ",".join(_statuses(settings, filters))
+	# WooCommerce's after and before exclude their own second; the filters include theirs.
 	if filters.created_after:
-		params["after"] = format_gmt(filters.created_after)
+		params["after"] = format_gmt(filters.created_after - ONE_SECOND)
 	if filters.created_before:
-		params["before"] = format_gmt(filters.created_before)
+		params["before"] = format_gmt(filters.created_before + ONE_SECOND)
 	return params
 
 
@@ -292,7 +278,7 @@ def _advance_cursor(settings, newest: datetime, failed_ids: set[int]) -> None:
 	_save_retry_ids(
 		settings,
 		set(_retry_ids(settings)) | failed_ids,
-		last_sync=newest.astimezone(timezone.utc).replace(tzinfo=None),
+		last_sync=naive_utc(newest),
 	)
 
 
@@ -398,7 +384,7 @@ class OrderImporter:
 			return "skipped"
 		if not self.filters.incremental and not self.filters.update_existing:
 			return "skipped"
-		modified = draft.date_modified_gmt.replace(tzinfo=None) if draft.date_modified_gmt else None
+		modified = naive_utc(draft.date_modified_gmt)
 		if (
 			current.woocommerce_modified
 			and modified
@@ -408,7 +394,7 @@ class OrderImporter:
 		if self.dry_run:
 			return "updated"
 		if status in CANCELLING_STATUSES:
-			return self.cancel(draft.woocommerce_id, status, _naive(draft.date_modified_gmt), current)
+			return self.cancel(draft.woocommerce_id, status, naive_utc(draft.date_modified_gmt), current)
 		if current.docstatus == 0:
 			self.update_draft(draft, current.name)
 			return "updated"
@@ -447,7 +433,7 @@ class OrderImporter:
 		values = {
 			"woocommerce_status": draft.status,
 			"woocommerce_payment_method": draft.payment_method_title or draft.payment_method,
-			"woocommerce_modified": _naive(draft.date_modified_gmt),
+			"woocommerce_modified": naive_utc(draft.date_modified_gmt),
 			# db_set skips the sanitiser save runs, and Desk shows the note as HTML
 			"woocommerce_customer_note": sanitize_html(draft.customer_note) or None,
 			"customer_address": self.customers.address(customer, draft.billing_address)
@@ -478,9 +464,7 @@ class OrderImporter:
 			),
 			draft.date_modified_gmt,
 		)
-		erpnext = Side(
-			erpnext_snapshot(so), site_time_to_utc(get_datetime(so.modified), get_system_timezone())
-		)
+		erpnext = Side(erpnext_snapshot(so), site_to_utc(so.modified))
 		overlap = timedelta(minutes=cint(self.settings.sync_overlap_minutes))
 		return decide(woocommerce, erpnext, so.woocommerce_sync_hash, overlap) in (
 			Decision.PUSH,
@@ -525,7 +509,7 @@ class OrderImporter:
 	def fill(self, so, draft: SalesOrderDraft) -> None:
 		settings = self.settings
 		customer = self.customers.customer(draft.customer)
-		order_date = _site_date(draft.date_created_gmt)
+		order_date = site_date(draft.date_created_gmt)
 		so.update(
 			{
 				"company": settings.company,
@@ -550,7 +534,7 @@ class OrderImporter:
 				"woocommerce_live_key": live_key(self.store, draft.woocommerce_id),
 				"woocommerce_status": draft.status,
 				"woocommerce_payment_method": draft.payment_method_title or draft.payment_method,
-				"woocommerce_modified": _naive(draft.date_modified_gmt),
+				"woocommerce_modified": naive_utc(draft.date_modified_gmt),
 				"woocommerce_customer_note": draft.customer_note or None,
 				"woocommerce_last_synced": frappe.utils.now_datetime(),
 			}
@@ -646,9 +630,6 @@ class OrderImporter:
 		self.run.fail(woocommerce_id, reason)
 		if isinstance(woocommerce_id, int):
 			self.failed_ids.add(woocommerce_id)
-		frappe.log_error(
-			title=f"WooCommerce order {woocommerce_id} of store {self.store} failed", message=reason
-		)
 
 	def _reason(self, woocommerce_id: int, exc: Exception) -> str:
 		message = exc.args[0] if isinstance(exc, frappe.ValidationError) and exc.args else str(exc)
@@ -668,26 +649,6 @@ class OrderImporter:
 		if left != pending:
 			_save_retry_ids(self.settings, left)
 			frappe.db.commit()
-
-
-def mapping_config(settings) -> MappingConfig:
-	company = frappe.get_cached_value(
-		"Company", settings.company, ["default_currency", "round_off_account"], as_dict=True
-	)
-	return MappingConfig(
-		store=settings.name,
-		company_currency=company.default_currency,
-		tax_accounts={row.tax_rate_id: row.account for row in settings.tax_accounts},
-		default_tax_account=settings.default_tax_account,
-		shipping_account=settings.shipping_account,
-		fee_account=settings.fee_account,
-		rounding_account=settings.rounding_account or company.round_off_account,
-		rate_precision=frappe.get_precision("Sales Order Item", "rate") or 2,
-		known_currencies=frozenset(frappe.get_all("Currency", filters={"enabled": 1}, pluck="name")),
-		guest_mode=GUEST_MODES.get(settings.guest_mode, "per_email"),
-		shared_guest_customer=settings.shared_guest_customer,
-		statuses_to_import=tuple(settings.get_statuses_to_import()),
-	)
 
 
 def _lines(so) -> set[tuple[str, Decimal, Decimal]]:
@@ -711,21 +672,3 @@ def _item_wise_detail(detail: dict[int, Decimal], item_codes: dict[int, str]) ->
 		code = item_codes[line_id]
 		by_item[code] = by_item.get(code, Decimal(0)) + amount
 	return json.dumps({code: [0, float(amount)] for code, amount in by_item.items()})
-
-
-def _naive(moment: datetime | None) -> datetime | None:
-	return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment else None
-
-
-def _site_date(moment: datetime | None):
-	"""The order's day in the site's time zone, which is what ERPNext's dates mean."""
-	if not moment:
-		return getdate()
-	return getdate(convert_utc_to_system_timezone(moment.astimezone(timezone.utc).replace(tzinfo=None)))
-
-
-def _as_utc(value, end_of_day: bool = False) -> datetime:
-	moment = get_datetime(value)
-	if end_of_day and len(str(value)) <= 10:
-		moment = moment + timedelta(days=1) - timedelta(seconds=1)
-	return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)

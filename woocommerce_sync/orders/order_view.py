@@ -4,29 +4,23 @@ WooCommerce orders become rows and documents. Nothing is stored: every read asks
 
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, NoReturn
-from zoneinfo import ZoneInfo
 
 import frappe
 from frappe import _
-from frappe.utils import (
-	convert_utc_to_system_timezone,
-	escape_html,
-	get_datetime,
-	get_system_timezone,
-	get_timespan_date_range,
-)
+from frappe.utils import escape_html, get_timespan_date_range
 from frappe.utils.html_utils import sanitize_html
 
-from woocommerce_sync.connection import SETTINGS, explain, get_client
+from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import ORDER, ORDER_LINE, SETTINGS
 from woocommerce_sync.core.client import WooCommerceError, WooCommerceNotFound
+from woocommerce_sync.core.order_feed import format_gmt, parse_gmt
 from woocommerce_sync.core.order_pages import page_window
-from woocommerce_sync.order_link import live_key
-from woocommerce_sync.product_links import store_links
+from woocommerce_sync.dates import site_to_utc, utc_to_site
+from woocommerce_sync.orders.live_key import live_key
+from woocommerce_sync.products.links import store_links
 
-DOCTYPE = "WooCommerce Order"
-LINE_DOCTYPE = "WooCommerce Order Line"
 DEFAULT_PAGE_LENGTH = 20  # what Frappe's REST API answers when no limit is given
 ORDER_NOT_FOUND = "woocommerce_rest_shop_order_invalid_id"
 SORT_KEYS = {
@@ -37,7 +31,6 @@ SORT_KEYS = {
 	"woocommerce_id": "id",
 	"name": "id",
 }
-WOO_TIME = "%Y-%m-%dT%H:%M:%S"
 
 
 class OrderNotFound(frappe.ValidationError):
@@ -77,7 +70,7 @@ def check_access(name: str) -> tuple[str, int]:
 
 
 def check_role() -> None:
-	if not frappe.has_permission(DOCTYPE, "read"):
+	if not frappe.has_permission(ORDER, "read"):
 		frappe.throw(
 			_("Reading WooCommerce Orders needs the System Manager or WooCommerce Manager role."),
 			frappe.PermissionError,
@@ -211,8 +204,8 @@ def list_params(args: dict) -> tuple[str, dict[str, Any]]:
 		params["search"] = search
 	if after or before:
 		params["dates_are_gmt"] = "true"
-		params["after"] = after.strftime(WOO_TIME) if after else None
-		params["before"] = before.strftime(WOO_TIME) if before else None
+		params["after"] = format_gmt(after) if after else None
+		params["before"] = format_gmt(before) if before else None
 	return store, params
 
 
@@ -242,34 +235,25 @@ def date_range(op: str, value: Any) -> tuple[datetime | None, datetime | None]:
 	"""A date filter in the site's time zone -> inclusive (since, until) in UTC."""
 	if op == "between":
 		first, last = _values(value)[:2]
-		return _utc(first), _utc(last, end_of_day=True)
+		return site_to_utc(first), site_to_utc(last, end_of_day=True)
 	if op == "timespan":
 		span = get_timespan_date_range(str(value))
 		if not span:
 			frappe.throw(_("{0} is not a timespan Desk knows.").format(value))
-		return _utc(span[0]), _utc(span[1], end_of_day=True)
+		return site_to_utc(span[0]), site_to_utc(span[1], end_of_day=True)
 	if op == "=":
-		return _utc(value), _utc(value, end_of_day=True)
+		return site_to_utc(value), site_to_utc(value, end_of_day=True)
 	if op == ">=":
-		return _utc(value), None
+		return site_to_utc(value), None
 	if op == ">":
-		return _utc(value, end_of_day=True) + timedelta(seconds=1), None
+		return site_to_utc(value, end_of_day=True) + timedelta(seconds=1), None
 	if op == "<=":
-		return None, _utc(value, end_of_day=True)
+		return None, site_to_utc(value, end_of_day=True)
 	if op == "<":
-		return None, _utc(value) - timedelta(seconds=1)
+		return None, site_to_utc(value) - timedelta(seconds=1)
 	frappe.throw(
 		_("Date Created can be filtered with =, <, <=, >, >=, between and timespan, not {0}.").format(op)
 	)
-
-
-def _utc(value: Any, end_of_day: bool = False) -> datetime:
-	"""Site time -> UTC; a bare date means its first (or last) second."""
-	moment = get_datetime(value)
-	if end_of_day and len(str(value).strip()) <= 10:
-		moment = moment.replace(hour=23, minute=59, second=59)
-	local = moment.replace(microsecond=0, tzinfo=ZoneInfo(get_system_timezone()))
-	return local.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def _values(value: Any) -> list:
@@ -308,7 +292,7 @@ def to_rows(store: str, orders: list[dict]) -> list[dict]:
 		created, modified = _site_time(order, "date_created"), _site_time(order, "date_modified")
 		rows.append(
 			{
-				"doctype": DOCTYPE,
+				"doctype": ORDER,
 				"name": live_key(store, order["id"]),
 				"store": store,
 				"woocommerce_id": order["id"],
@@ -345,10 +329,10 @@ def _lines(store: str, parent: str, items: list[dict]) -> list[dict]:
 	paired = store_links(store, list({item["product_id"] for item in items if item.get("product_id")}))
 	lines = [
 		{
-			"doctype": LINE_DOCTYPE,
+			"doctype": ORDER_LINE,
 			"name": f"{parent}:{item.get('id')}",
 			"parent": parent,
-			"parenttype": DOCTYPE,
+			"parenttype": ORDER,
 			"parentfield": "lines",
 			"idx": index,
 			"item_name": item.get("name"),
@@ -394,7 +378,7 @@ def _site_time(order: dict, field: str) -> datetime | None:
 	value = order.get(f"{field}_gmt") or order.get(field)
 	if not value:
 		return None
-	return convert_utc_to_system_timezone(get_datetime(value[:19])).replace(tzinfo=None)
+	return utc_to_site(parse_gmt(value))
 
 
 def _amount(value: Any) -> float:

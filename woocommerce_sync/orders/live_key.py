@@ -13,6 +13,8 @@ from frappe.utils import escape_html
 
 LINK_FIELDS = ("woocommerce_server", "woocommerce_id")
 
+from woocommerce_sync.constants import LIVE_KEY_FIELD
+
 
 def live_key(store: str, woocommerce_id: str | int) -> str:
 	return f"{store}:{woocommerce_id}"
@@ -85,4 +87,4 @@ def set_live_key(doc: Document, method: str | None = None) -> None:
 
 def release_live_key(doc: Document, method: str | None = None) -> None:
 	"""Sales Order on_cancel: a cancelled order no longer holds the WooCommerce order."""
-	doc.db_set("woocommerce_live_key", None, update_modified=False)
+	doc.db_set(LIVE_KEY_FIELD, None, update_modified=False)

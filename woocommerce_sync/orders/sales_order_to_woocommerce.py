@@ -17,27 +17,28 @@ from decimal import Decimal
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import cint, flt, get_system_timezone
+from frappe.utils import cint, flt
 
-from woocommerce_sync.connection import SETTINGS, explain, get_client
+from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import SETTINGS
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError, WooCommerceNotFound
 from woocommerce_sync.core.conflict import (
 	Decision,
 	Side,
 	changed_fields,
 	decide,
-	site_time_to_utc,
 	snapshot_of_order,
 )
-from woocommerce_sync.core.line_items import EDITABLE_STATUSES, ErpnextLine, line_item_changes
+from woocommerce_sync.core.line_changes import EDITABLE_STATUSES, ErpnextLine, line_item_changes
 from woocommerce_sync.core.order_feed import parse_gmt
 from woocommerce_sync.core.order_mapping import CANCELLING_STATUSES
+from woocommerce_sync.dates import site_to_utc
 from woocommerce_sync.manual_access import check_documents, check_store, import_needs
-from woocommerce_sync.order_link import live_key
-from woocommerce_sync.order_sync_state import SO_FIELDS, address_values, erpnext_snapshot, mark_synced
-from woocommerce_sync.product_links import products_of
-from woocommerce_sync.sync_log import SyncRun
-from woocommerce_sync.sync_sales_orders import pull_orders, sync_store
+from woocommerce_sync.orders.live_key import live_key
+from woocommerce_sync.orders.sync_sales_orders import enqueue_sync, pull_orders, sync_store
+from woocommerce_sync.orders.sync_state import SO_FIELDS, address_values, erpnext_snapshot, mark_synced
+from woocommerce_sync.products.links import products_of
+from woocommerce_sync.runs import SyncRun, sync_run
 
 # Document events -------------------------------------------------------------------------------
 
@@ -93,10 +94,11 @@ def sync_with_woocommerce(sales_order: str) -> str:
 						_("Submit Sales Order {0} first: only submitted orders are sent.").format(so.name)
 					)
 				return _("Sent to WooCommerce as order {0}.").format(export(client, so))
-			run = SyncRun(so.woocommerce_server, "Manual")
 			settings = frappe.get_doc(SETTINGS, so.woocommerce_server)
-			message = TwoWayPass(settings, client, run).sync([so.name])
-			run.finish()
+			with sync_run(so.woocommerce_server, "Manual", f"two-way sync of Sales Order {so.name}") as run:
+				message = TwoWayPass(settings, client, run).sync([so.name])
+			if run.error:
+				frappe.throw(run.error)
 			return message
 	except WooCommerceError as exc:
 		frappe.log_error(title=f"WooCommerce sync of Sales Order {so.name} failed", message=str(exc))
@@ -222,7 +224,6 @@ class TwoWayPass:
 		self.client = client
 		self.run = run
 		self.overlap = overlap
-		self.time_zone = get_system_timezone()
 
 	def run_store(self) -> None:
 		names = changed_sales_orders(self.settings.name)
@@ -244,7 +245,6 @@ class TwoWayPass:
 				frappe.db.rollback()
 				reason = explain(exc) if isinstance(exc, WooCommerceError) else str(exc)
 				self.run.fail(so.woocommerce_id, reason, sales_order=so.name)
-				frappe.log_error(title=f"WooCommerce two-way sync of Sales Order {so.name} failed")
 				messages.append(reason)
 		return "\n".join(messages)
 
@@ -260,7 +260,7 @@ class TwoWayPass:
 		erpnext = erpnext_snapshot(so)
 		decision = decide(
 			Side(snapshot_of_order(order), parse_gmt(order.get("date_modified_gmt"))),
-			Side(erpnext, site_time_to_utc(so.modified, self.time_zone)),
+			Side(erpnext, site_to_utc(so.modified)),
 			so.woocommerce_sync_hash,
 			self.overlap,
 		)
@@ -347,6 +347,14 @@ def _send_and_tell(doc: Document, send) -> None:
 			"will send the change, or press Sync with WooCommerce."
 		).format(doc.name, doc.woocommerce_id, explain(exc))
 	frappe.msgprint(message, alert=True)
+
+
+def enqueue_all_stores() -> None:
+	"""Hourly: per enabled store, one deduplicated job that imports, then runs the two-way pass."""
+	for store in frappe.get_all(SETTINGS, filters={"enabled": 1}, pluck="name"):
+		enqueue_sync(
+			store, "Scheduler", method="woocommerce_sync.orders.sales_order_to_woocommerce.sync_both_ways"
+		)
 
 
 def sync_both_ways(store: str, trigger: str = "Scheduler") -> SyncRun:

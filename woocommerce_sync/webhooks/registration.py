@@ -10,6 +10,7 @@ import frappe
 from frappe import _
 
 from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import MANAGER_ROLES
 from woocommerce_sync.core.client import WooCommerceError
 from woocommerce_sync.core.webhook import ORDER_TOPICS
 from woocommerce_sync.manual_access import check_store
@@ -29,7 +30,7 @@ def our_webhooks(client, store: str) -> list[dict]:
 @frappe.whitelist(methods=["POST"])
 def register_webhooks(store: str) -> dict:
 	"""One active webhook per order topic, with the store's secret; disabled ones re-enabled."""
-	frappe.only_for(("System Manager", "WooCommerce Manager"))
+	frappe.only_for(MANAGER_ROLES)
 	settings = check_store(store, "write")
 	secret = settings.get_password("webhook_secret", raise_exception=False)
 	if not secret:
@@ -72,7 +73,7 @@ def register_webhooks(store: str) -> dict:
 @frappe.whitelist(methods=["POST"])
 def remove_webhooks(store: str) -> dict:
 	"""Delete this site's webhooks for the store, and no others."""
-	frappe.only_for(("System Manager", "WooCommerce Manager"))
+	frappe.only_for(MANAGER_ROLES)
 	settings = check_store(store, "write")
 	try:
 		with get_client(settings) as client:

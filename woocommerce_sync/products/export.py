@@ -1,29 +1,27 @@
-"""Items as WooCommerce products: created when missing, kept up to date, pulled in on demand.
+"""Items as WooCommerce products: created when missing, kept up to date.
 
 An Item sold on a store (its *Sell on WooCommerce Stores*) and not yet paired is first looked up
 by SKU in the shop (an existing product is paired, not duplicated), else created with its name,
 SKU (the store's match field), description, price, weight, dimensions, stock and the store's
 status for new products. Later changes of the Item are pushed with the fields the store chose.
-A template Item becomes a variable product and its variants the variations. The other way, a
-product made in WooCommerce becomes an Item (a template with variants for a variable product)
-when asked, from the settings form or `bench woocommerce pull-product`.
+A template Item becomes a variable product and its variants the variations. The other way
+round is products/pull.py.
 """
 
 import frappe
 from frappe import _
 from frappe.utils import flt
 
+from woocommerce_sync import jobs
 from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import EXPORT_JOB, ITEM_ROLES, SELL_ON_FIELD, SETTINGS
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
-from woocommerce_sync.core.prices import from_store_price
-from woocommerce_sync.items import new_item_defaults
-from woocommerce_sync.manual_access import ITEM_MAKING, check_documents, check_store
-from woocommerce_sync.price_sync import price_rules, price_updates
-from woocommerce_sync.product_links import describe, link_item, store_links, stores_selling
-from woocommerce_sync.stock_sync import stock_updates
-from woocommerce_sync.sync_log import SyncRun
+from woocommerce_sync.manual_access import check_store
+from woocommerce_sync.products.links import describe, link_item, store_links, stores_selling
+from woocommerce_sync.products.prices import price_updates
+from woocommerce_sync.products.stock import stock_updates
+from woocommerce_sync.runs import SyncRun, sync_run
 
-SETTINGS = "WooCommerce Integration Settings"
 DIMENSIONS = ("length", "width", "height")
 WATCHED_FIELDS = (
 	"item_name",
@@ -39,7 +37,7 @@ WATCHED_FIELDS = (
 @frappe.whitelist(methods=["POST"])
 def sync_item(item_code: str) -> list[dict]:
 	"""The Item's Sync to WooCommerce: create or update it in every store it is sold on, now."""
-	frappe.only_for(("System Manager", "WooCommerce Manager", "Item Manager"))
+	frappe.only_for(ITEM_ROLES)
 	frappe.get_doc("Item", item_code).check_permission("write")
 	stores = stores_selling(item_code)
 	if not stores:
@@ -67,19 +65,16 @@ def sync_item(item_code: str) -> list[dict]:
 
 def on_item_update(doc, method=None) -> None:
 	"""Queue the export of an Item sold on a store when it is new or a pushed field changed."""
-	if doc.flags.from_woocommerce or not (doc.get("woocommerce_sell_on") or doc.variant_of):
+	if doc.flags.from_woocommerce or not (doc.get(SELL_ON_FIELD) or doc.variant_of):
 		return  # made from the shop's product, or sold on no store
 	template = doc.variant_of or doc.name
 	stores = stores_selling(doc.name)
 	if not stores or not _changed(doc):
 		return
 	for store in stores:
-		frappe.enqueue(
-			"woocommerce_sync.product_export.export_item",
-			queue="long",
-			job_id=f"woocommerce-export::{store}::{template}",
-			deduplicate=True,
-			enqueue_after_commit=True,
+		jobs.enqueue(
+			"woocommerce_sync.products.export.export_item",
+			jobs.job_id(EXPORT_JOB, store, template),
 			item_code=template,
 			store=store,
 			trigger="Scheduler",
@@ -94,7 +89,7 @@ def _changed(doc) -> bool:
 
 
 def _stores(item) -> set[str]:
-	return {row.woocommerce_server for row in item.get("woocommerce_sell_on") or []}
+	return {row.woocommerce_server for row in item.get(SELL_ON_FIELD) or []}
 
 
 def export_item(item_code: str, store: str, trigger: str = "Manual") -> SyncRun:
@@ -103,40 +98,22 @@ def export_item(item_code: str, store: str, trigger: str = "Manual") -> SyncRun:
 	item = frappe.get_doc("Item", item_code)
 	if item.variant_of:
 		item = frappe.get_doc("Item", item.variant_of)
-	run = SyncRun(store, trigger)
-	run.note(_("Export of Item {0}.").format(item.name))
-	try:
-		with get_client(settings) as client:
-			Exporter(settings, client, run).export(item)
-	except WooCommerceError as exc:
-		frappe.db.rollback()
-		run.fail(item.name, explain(exc), reference=("Item", item.name))
-	except Exception as exc:
-		frappe.db.rollback()
-		frappe.log_error(title=f"WooCommerce export of Item {item.name} to store {store} failed")
-		run.fail(
-			item.name,
-			_("Store {0}, Item {1}: {2}").format(store, item.name, exc),
-			reference=("Item", item.name),
-		)
-	run.finish()
+	with sync_run(store, trigger, f"export of Item {item.name}") as run:
+		run.note(_("Export of Item {0}.").format(item.name))
+		try:
+			with get_client(settings) as client:
+				Exporter(settings, client, run).export(item)
+		except Exception as exc:
+			# The Item failed, not the run: the Sync Log lists it like a refused product of a batch.
+			frappe.db.rollback()
+			run.fail(
+				item.name,
+				explain(exc)
+				if isinstance(exc, WooCommerceError)
+				else _("Store {0}, Item {1}: {2}").format(store, item.name, exc),
+				reference=("Item", item.name),
+			)
 	return run
-
-
-@frappe.whitelist(methods=["POST"])
-def pull_product(store: str, product_id: int) -> dict:
-	"""Make an Item (or a template with its variants) from a WooCommerce product."""
-	frappe.only_for(("System Manager", "WooCommerce Manager"))
-	settings = check_store(store)
-	check_documents(store, ITEM_MAKING)
-	try:
-		with get_client(settings) as client:
-			product = client.get(f"products/{int(product_id)}")
-			item_code = ItemMaker(settings, client).make(product)
-	except WooCommerceError as exc:
-		frappe.throw(explain(exc))
-	frappe.db.commit()
-	return {"item_code": item_code}
 
 
 # ERPNext -> WooCommerce ------------------------------------------------------------------------
@@ -331,124 +308,3 @@ def _key(product: dict) -> tuple[int, int]:
 
 def _number(value) -> str:
 	return f"{flt(value):g}" if flt(value) else ""
-
-
-# WooCommerce -> ERPNext ------------------------------------------------------------------------
-
-
-class ItemMaker:
-	"""A WooCommerce product as an Item, paired and sold on the store; a no-op if already paired."""
-
-	def __init__(self, settings, client: WooCommerceClient):
-		self.settings = settings
-		self.store = settings.name
-		self.client = client
-		self.links = store_links(self.store)
-
-	def make(self, product: dict) -> str:
-		key = (int(product["id"]), 0)
-		if key in self.links:
-			return self.links[key]
-		if product.get("type") == "variable":
-			return self.make_template(product)
-		return self.make_item(product, self.code(product), key)
-
-	def code(self, product: dict, parent: dict | None = None) -> str:
-		if product.get("sku"):
-			return str(product["sku"]).strip()
-		if parent:
-			return f"WC-{self.store}-{parent['id']}-{product['id']}"
-		return f"WC-{self.store}-{product['id']}"
-
-	def base(self, product: dict, name: str) -> dict:
-		dimensions = product.get("dimensions") or {}
-		return {
-			"doctype": "Item",
-			**new_item_defaults(self.settings),
-			"item_name": name[:140],
-			"description": product.get("description") or name,
-			"weight_per_unit": flt(product.get("weight")),
-			**{f"woocommerce_{d}": flt(dimensions.get(d)) for d in DIMENSIONS},
-		}
-
-	def make_item(self, product: dict, item_code: str, key: tuple[int, int], **extra) -> str:
-		if frappe.db.exists("Item", item_code):
-			frappe.throw(
-				_(
-					"Store {0}: an Item {1} already exists for {2}; pair them with Map Existing Products."
-				).format(self.store, frappe.bold(item_code), describe(*key))
-			)
-		item = frappe.get_doc(
-			{**self.base(product, str(product.get("name") or item_code)), "item_code": item_code, **extra}
-		)
-		item.append("woocommerce_sell_on", {"woocommerce_server": self.store})
-		item.flags.from_woocommerce = True
-		item.insert(ignore_permissions=True)
-		link_item(item.name, self.store, *key, sell=False)
-		self.set_price(item.name, product)
-		return item.name
-
-	def make_template(self, product: dict) -> str:
-		variations = list(self.client.iter_all(f"products/{product['id']}/variations"))
-		attributes = [a for a in product.get("attributes") or [] if a.get("variation")]
-		for attribute in attributes:
-			ensure_attribute(attribute["name"], attribute.get("options") or [])
-		template = self.make_item(
-			product,
-			self.code(product),
-			(int(product["id"]), 0),
-			has_variants=1,
-			attributes=[{"attribute": a["name"]} for a in attributes],
-		)
-		from erpnext.controllers.item_variant import create_variant
-
-		for variation in variations:
-			chosen = {a["name"]: a["option"] for a in variation.get("attributes") or []}
-			variant = create_variant(template, {a["name"]: chosen.get(a["name"]) for a in attributes})
-			variant.item_code = self.code(variation, product)
-			variant.update(
-				{
-					k: v
-					for k, v in self.base(variation, variant.item_name).items()
-					if k.startswith(("weight", "woocommerce_"))
-				}
-			)
-			variant.flags.from_woocommerce = True
-			variant.insert(ignore_permissions=True)
-			link_item(variant.name, self.store, int(product["id"]), int(variation["id"]), sell=False)
-			self.set_price(variant.name, variation)
-		return template
-
-	def set_price(self, item_code: str, product: dict) -> None:
-		"""The shop's regular price into the Regular Price List, when the store has one."""
-		rate = from_store_price(product.get("regular_price"), price_rules(self.settings))
-		if not self.settings.regular_price_list or rate is None:
-			return
-		frappe.get_doc(
-			{
-				"doctype": "Item Price",
-				"price_list": self.settings.regular_price_list,
-				"item_code": item_code,
-				"price_list_rate": rate,
-			}
-		).insert(ignore_permissions=True)
-
-
-def ensure_attribute(name: str, values: list[str]) -> None:
-	"""An Item Attribute with these values (WooCommerce's custom attributes have no ERPNext twin)."""
-	attribute = (
-		frappe.get_doc("Item Attribute", name)
-		if frappe.db.exists("Item Attribute", name)
-		else frappe.get_doc({"doctype": "Item Attribute", "attribute_name": name})
-	)
-	known = {row.attribute_value for row in attribute.item_attribute_values}
-	abbrs = {row.abbr for row in attribute.item_attribute_values}
-	for value in values:
-		if value in known:
-			continue
-		abbr = value.upper().replace(" ", "")[:10]
-		while abbr in abbrs:
-			abbr = f"{abbr[:8]}{len(abbrs)}"
-		abbrs.add(abbr)
-		attribute.append("item_attribute_values", {"attribute_value": value, "abbr": abbr})
-	attribute.save(ignore_permissions=True)

@@ -17,8 +17,8 @@ from frappe.utils import getdate, nowdate
 
 from woocommerce_sync.core.prices import PriceRules, SalePrice, from_store_price, price_fields, same_price
 from woocommerce_sync.core.product_batch import ProductUpdate, chunks
-from woocommerce_sync.product_links import describe
-from woocommerce_sync.sync_log import SyncRun
+from woocommerce_sync.products.links import describe
+from woocommerce_sync.runs import SyncRun
 
 ERPNEXT_TO_WOOCOMMERCE = "ERPNext to WooCommerce"
 WOOCOMMERCE_TO_ERPNEXT = "WooCommerce to ERPNext"

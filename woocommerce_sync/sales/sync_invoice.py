@@ -10,23 +10,24 @@ invoice and payment, ends with the same single set of documents.
 from collections.abc import Callable
 
 import frappe
-from erpnext.selling.doctype.sales_order.sales_order import make_delivery_note, make_sales_invoice
+from erpnext.selling.doctype.sales_order.sales_order import make_sales_invoice
 from frappe import _
 
-from woocommerce_sync.connection import SETTINGS, explain, get_client
-from woocommerce_sync.core.client import WooCommerceError
+from woocommerce_sync.connection import get_client
+from woocommerce_sync.constants import SETTINGS
 from woocommerce_sync.core.order_mapping import CANCELLING_STATUSES, normalize_status
+from woocommerce_sync.dates import site_date_time
 from woocommerce_sync.manual_access import check_documents, check_store, refund_needs, sale_needs
-from woocommerce_sync.sale_documents import (
+from woocommerce_sync.runs import SyncRun, sync_run
+from woocommerce_sync.sales.deliveries import deliver, undo_deliveries
+from woocommerce_sync.sales.documents import (
 	error_message,
 	live_sales_order,
 	order_invoice,
-	site_datetime,
 	undo,
 )
-from woocommerce_sync.sync_log import SyncRun
-from woocommerce_sync.sync_payments import cancel_payments, receive_payment
-from woocommerce_sync.sync_refunds import sync_refunds
+from woocommerce_sync.sales.payments import cancel_payments, receive_payment
+from woocommerce_sync.sales.refunds import sync_refunds
 
 
 class SaleWorkflow:
@@ -56,7 +57,7 @@ class SaleWorkflow:
 			made.append(receive_payment(self.settings, invoice, order))
 			made.extend(sync_refunds(self.settings, invoice, order, self.run))
 		if status == "completed" and self.settings.create_delivery_note:
-			made.append(self.deliver(so, order))
+			made.append(deliver(so, order, self.run))
 		return [name for name in made if name]
 
 	# Sales Invoice ------------------------------------------------------------------------------
@@ -84,7 +85,7 @@ class SaleWorkflow:
 					"payment_schedule": [],
 				}
 			)
-			invoice.posting_date, invoice.posting_time = site_datetime(
+			invoice.posting_date, invoice.posting_time = site_date_time(
 				order.get("date_paid_gmt") or order.get("date_completed_gmt") or order.get("date_created_gmt")
 			)
 			invoice.insert(ignore_permissions=True)
@@ -94,37 +95,6 @@ class SaleWorkflow:
 		if invoice.docstatus == 0 and self.settings.submit_invoice:
 			invoice.submit()
 		return invoice
-
-	# Delivery Note ------------------------------------------------------------------------------
-
-	def deliver(self, so, order: dict) -> str | None:
-		"""Deliver what is left to deliver; without stock the Delivery Note stays draft and is reported."""
-		if so.per_delivered >= 100:
-			return None
-		draft = frappe.db.get_value(
-			"Delivery Note Item", {"against_sales_order": so.name, "docstatus": 0}, "parent"
-		)
-		if draft:
-			note = frappe.get_doc("Delivery Note", draft)
-		else:
-			note = make_delivery_note(so.name)
-			note.set_posting_time = 1
-			note.posting_date, note.posting_time = site_datetime(
-				order.get("date_completed_gmt") or order.get("date_modified_gmt")
-			)
-			note.insert(ignore_permissions=True)
-		frappe.db.savepoint("woocommerce_delivery")
-		try:
-			note.submit()
-		except frappe.ValidationError as exc:
-			frappe.db.rollback(save_point="woocommerce_delivery")
-			self.run.note(
-				_(
-					"WooCommerce order {0} is completed, but Delivery Note {1} could not be submitted ({2}). "
-					"Fix that (usually: receive the stock), then submit the draft Delivery Note."
-				).format(order["id"], note.name, error_message(exc))
-			)
-		return note.name
 
 	# Cancellation -------------------------------------------------------------------------------
 
@@ -152,23 +122,7 @@ class SaleWorkflow:
 			problem = undo("Sales Invoice", row.name, row.docstatus)
 			if problem:
 				return [problem]
-		for name, docstatus in frappe.get_all(
-			"Delivery Note Item",
-			filters={"against_sales_order": sales_order, "docstatus": ("<", 2)},
-			fields=["parent", "docstatus"],
-			distinct=True,
-			as_list=True,
-		):
-			if docstatus == 0:
-				frappe.delete_doc("Delivery Note", name, ignore_permissions=True)
-			else:
-				problems.append(
-					_(
-						"Delivery Note {0} is submitted: the goods have left the warehouse. If they come back, "
-						"make a Sales Return from it; if they never left, cancel it. Then cancel Sales Order {1}"
-					).format(name, sales_order)
-				)
-		return problems
+		return undo_deliveries(sales_order)
 
 
 # Manual actions and commands --------------------------------------------------------------------
@@ -214,19 +168,12 @@ def run_for_orders(
 	"""create_invoices or sync_refunds for the store's live submitted Sales Orders (or those ids),
 	each order its own transaction, read from WooCommerce 100 at a time."""
 	settings = frappe.get_doc(SETTINGS, store)
-	run = SyncRun(store, trigger)
-	workflow = SaleWorkflow(settings, run)
-	ids = ids or [int(i) for i in order_ids_to_follow(store, action)]
-	try:
+	with sync_run(store, trigger, action) as run:
+		workflow = SaleWorkflow(settings, run)
+		ids = ids or [int(i) for i in order_ids_to_follow(store, action)]
 		with get_client(settings) as client:
 			for start in range(0, len(ids), 100):
 				_follow_page(client, workflow, action, ids[start : start + 100], on_progress)
-	except WooCommerceError as exc:
-		frappe.db.rollback()
-		frappe.log_error(title=f"WooCommerce store {store}: {action} failed", message=str(exc))
-		run.finish(error=explain(exc))
-		return run
-	run.finish()
 	return run
 
 
@@ -256,7 +203,6 @@ def _follow_page(
 			frappe.db.rollback()
 			reason = _("WooCommerce store {0}, order {1}: {2}").format(store, order["id"], error_message(exc))
 			run.fail(order["id"], reason)
-			frappe.log_error(title=f"WooCommerce order {order['id']} of store {store} failed", message=reason)
 		if on_progress:
 			on_progress(1)
 
