@@ -14,9 +14,11 @@ from woocommerce_sync.core.client import (
 	WooCommerceBadResponse,
 	WooCommerceClient,
 	WooCommerceConnectionError,
+	WooCommerceError,
 	WooCommerceNotFound,
 	WooCommerceRequestError,
 	WooCommerceUnavailable,
+	WooCommerceUnreadableAnswer,
 )
 
 ORDERS = "/wp-json/wc/v3/orders"
@@ -225,6 +227,36 @@ def test_html_answer_names_the_url_and_status(fake_store, recorder):
 	message = str(raised.value)
 	assert f"{fake_store.url}/wp-json/wc/v3/orders answered HTTP 200" in message
 	assert "instead of JSON" in message and "security plugin" in message
+
+
+def test_json_nested_too_deeply_is_a_clear_error_on_record(fake_store, recorder):
+	"""Deep nesting makes Python's JSON parser raise RecursionError, which is no ValueError."""
+	fake_store.inject_fault("nested", times=5, path_prefix=ORDERS)
+	fake_store.reset_counters()
+	with make_client(fake_store, recorder) as client, pytest.raises(WooCommerceUnreadableAnswer) as raised:
+		client.get("orders")
+	message = str(raised.value)
+	assert message.startswith(f"WooCommerce store test-shop: {fake_store.url}/wp-json/wc/v3/orders ")
+	assert "not a WooCommerce answer" in message
+	assert isinstance(raised.value, WooCommerceBadResponse)
+	assert fake_store.request_count("GET", ORDERS) == 1, "not retried: the store would answer the same"
+	[record] = recorder.records
+	assert (record.endpoint, record.status_code) == ("orders", 200)
+	assert "nested too deeply" in record.error
+
+
+def test_a_raised_error_carries_no_frame_holding_credentials(fake_store, recorder):
+	"""Frappe's Error Log prints every frame's locals; the signed URL must not be among them."""
+	for kind in ("html", "unauthorized", "nested"):
+		fake_store.inject_fault(kind, times=1, path_prefix=ORDERS)
+		with make_client(fake_store, recorder) as client, pytest.raises(WooCommerceError) as raised:
+			client.get("orders", {"status": "processing"})
+		frames = [frame for frame, _line in traceback.walk_tb(raised.value.__traceback__)]
+		assert frames, kind
+		for frame in frames:
+			shown = " ".join(repr(value) for value in frame.f_locals.values())
+			assert fake_store.consumer_key not in shown, (kind, frame.f_code.co_name)
+			assert "oauth_signature" not in shown, (kind, frame.f_code.co_name)
 
 
 def test_html_404_suggests_permalinks(fake_store, recorder):

@@ -2,8 +2,9 @@
 
 import pytest
 
+from woocommerce_sync.core.client import WooCommerceClient
 from woocommerce_sync.core.redact import MASK, Redactor
-from woocommerce_sync.core.store_url import StoreURLError, normalize_store_url
+from woocommerce_sync.core.store_url import StoreURLError, non_public_address, normalize_store_url
 
 KEY = "ck_0123456789abcdef0123456789abcdef01234567"
 SECRET = "cs_fedcba9876543210fedcba9876543210fedcba98"
@@ -32,6 +33,52 @@ def test_body_masks_secret_keys_at_any_depth_and_truncates():
 	clean = Redactor().body(body, limit=40)
 	assert "s3cret" not in clean and '"p"' not in clean
 	assert clean.endswith("more characters]")
+
+
+def test_the_clients_redactor_masks_the_webhook_secret_in_text():
+	"""A store's error page may echo what webhook registration sent; it is not JSON, so only the
+	list of secret values can catch it."""
+	hook_secret = "whsec_0123456789abcdef"
+	with WooCommerceClient("https://shop.example.com", KEY, SECRET, secrets=[hook_secret]) as client:
+		clean = client.redactor.text(f"<html>Invalid webhook secret {hook_secret} for {KEY}</html>")
+	assert hook_secret not in clean and KEY not in clean
+	assert clean == f"<html>Invalid webhook secret {MASK} for {MASK}</html>"
+
+
+def test_body_nested_deeper_than_python_recurses_is_masked_as_text():
+	raw = "[" * 100_000 + f'"{SECRET}"' + "]" * 100_000
+	clean = Redactor([SECRET]).body(raw, limit=200_000)
+	assert SECRET not in clean and MASK in clean
+
+
+@pytest.mark.parametrize(
+	"host, addresses, refused",
+	[
+		("shop.example.com", ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"], None),
+		("8.8.8.8", [], None),
+		("shop.example.com", [], None),  # did not resolve: the client explains that
+		("shop.example.com", ["93.184.215.14", "10.0.0.5"], "10.0.0.5"),
+		("127.0.0.1", ["127.0.0.1"], "127.0.0.1"),
+		("localhost", [], "localhost"),
+		("intranet", ["192.168.1.20"], "192.168.1.20"),
+		("intranet", ["172.16.4.1"], "172.16.4.1"),
+		("metadata", ["169.254.169.254"], "169.254.169.254"),
+		("0.0.0.0", [], "0.0.0.0"),
+		("cgnat", ["100.64.0.1"], "100.64.0.1"),
+		("reserved", ["240.0.0.1"], "240.0.0.1"),
+		("multicast", ["224.0.0.1"], "224.0.0.1"),
+		("[::1]", [], "::1"),
+		("ula", ["fd12:3456:789a::1"], "fd12:3456:789a::1"),
+		("linklocal", ["fe80::1%eth0"], "fe80::1%eth0"),
+		("sitelocal", ["fec0::1"], "fec0::1"),
+		("multicast6", ["ff02::1"], "ff02::1"),
+		("mapped", ["::ffff:127.0.0.1"], "::ffff:127.0.0.1"),
+		("mapped", ["::ffff:8.8.8.8"], None),
+		("sixtofour", ["2002:a00:5::1"], "2002:a00:5::1"),
+	],
+)
+def test_store_addresses_off_the_public_internet_are_named(host, addresses, refused):
+	assert non_public_address(host, addresses) == refused
 
 
 @pytest.mark.parametrize(

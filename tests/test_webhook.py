@@ -1,11 +1,13 @@
 """Webhook signature and parsing against the deliveries recorded from a real store (secret s3cret)."""
 
+import hashlib
 import json
 
 import pytest
 
 from woocommerce_sync.core.webhook import (
 	MAX_BODY_BYTES,
+	MAX_ORDER_ID,
 	WebhookRejected,
 	is_signed_by,
 	parse_delivery,
@@ -94,3 +96,30 @@ def test_huge_body_is_refused_before_any_work():
 	with pytest.raises(WebhookRejected) as raised:
 		parse_delivery({}, b"x" * (MAX_BODY_BYTES + 1), SECRET)
 	assert raised.value.status == 413
+
+
+def signed_order(payload_body: bytes) -> dict:
+	return {"X-WC-Webhook-Topic": "order.updated", "X-WC-Webhook-Signature": signature(SECRET, payload_body)}
+
+
+def test_signed_body_nested_too_deeply_is_a_signed_400():
+	body = b'{"id": 5, "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+	with pytest.raises(WebhookRejected) as raised:
+		parse_delivery(signed_order(body), body, SECRET)
+	assert (raised.value.status, raised.value.signed) == (400, True)
+	assert "nested too deeply" in raised.value.reason
+
+
+@pytest.mark.parametrize("order_id", [MAX_ORDER_ID + 1, 2**70])
+def test_order_id_outside_the_int_column_is_a_signed_400(order_id):
+	body = json.dumps({"id": order_id}).encode()
+	with pytest.raises(WebhookRejected) as raised:
+		parse_delivery(signed_order(body), body, SECRET)
+	assert (raised.value.status, raised.value.signed) == (400, True)
+
+
+def test_largest_order_id_and_the_body_hash():
+	body = json.dumps({"id": 2**31 - 1}).encode()
+	parsed = parse_delivery(signed_order(body), body, SECRET)
+	assert parsed.order_id == MAX_ORDER_ID == 2**31 - 1
+	assert parsed.body_hash == hashlib.sha256(body).hexdigest()

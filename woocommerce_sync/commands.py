@@ -4,6 +4,8 @@ import click
 import frappe
 from frappe.commands import get_site, pass_context
 
+from woocommerce_sync.constants import SETTINGS, SYNC_LOG
+
 
 @click.group("woocommerce")
 def woocommerce() -> None:
@@ -14,8 +16,12 @@ def woocommerce() -> None:
 @click.option("--store", required=True, help="Name of the WooCommerce Integration Settings document")
 @click.option("--ids", help="WooCommerce order ids, comma separated: 111,222,333")
 @click.option("--status", help="Only these statuses, comma separated (default: the store's statuses)")
-@click.option("--since", help="Orders created on or after this date (YYYY-MM-DD, UTC)")
-@click.option("--until", help="Orders created on or before this date (YYYY-MM-DD, UTC)")
+@click.option(
+	"--since", help="Orders created on or after this date (YYYY-MM-DD, a day in the site's time zone)"
+)
+@click.option(
+	"--until", help="Orders created on or before this date (YYYY-MM-DD, a day in the site's time zone)"
+)
 @click.option("--update-existing", is_flag=True, help="Also update orders already in ERPNext")
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing but the Sync Log")
 @pass_context
@@ -26,7 +32,7 @@ def import_orders(context, store, ids, status, since, until, update_existing, dr
 	frappe.init(site=get_site(context))
 	frappe.connect()
 	try:
-		if not frappe.db.exists("WooCommerce Integration Settings", store):
+		if not frappe.db.exists(SETTINGS, store):
 			raise click.ClickException(f"No WooCommerce Integration Settings named {store!r} on this site.")
 		filters = parse_filters(ids, status, since, until, update_existing)
 		total = count_orders(store, filters)
@@ -132,7 +138,7 @@ def follow_orders(context, store: str, ids: str | None, action: str, label: str)
 
 
 def _require_store(store: str) -> None:
-	if not frappe.db.exists("WooCommerce Integration Settings", store):
+	if not frappe.db.exists(SETTINGS, store):
 		raise click.ClickException(f"No WooCommerce Integration Settings named {store!r} on this site.")
 
 
@@ -143,10 +149,7 @@ def _run_for_store(context, store: str, work) -> None:
 		_require_store(store)
 		run = work()
 		print_summary(run)
-		if (
-			run.counts["failed"]
-			or frappe.db.get_value("WooCommerce Sync Log", run.name, "status") == "Failed"
-		):
+		if run.counts["failed"] or frappe.db.get_value(SYNC_LOG, run.name, "status") == "Failed":
 			raise SystemExit(1)
 	finally:
 		frappe.destroy()

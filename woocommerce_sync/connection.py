@@ -5,6 +5,7 @@ sync that rolls its transaction back still leaves the record of the calls that e
 """
 
 import json
+import socket
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -12,11 +13,14 @@ import frappe
 from frappe import _
 from frappe.deferred_insert import deferred_insert
 from frappe.model.document import Document
+from frappe.utils import cint, escape_html
 
+from woocommerce_sync.constants import REQUEST_LOG, SETTINGS
 from woocommerce_sync.core.causes import DNS, REFUSED, RESET, TIMEOUT, connection_cause
 from woocommerce_sync.core.client import (
 	DEFAULT_TIMEOUT,
 	RequestRecord,
+	WooCommerceAddressRefused,
 	WooCommerceAuthError,
 	WooCommerceBadResponse,
 	WooCommerceClient,
@@ -25,10 +29,13 @@ from woocommerce_sync.core.client import (
 	WooCommerceNotFound,
 	WooCommerceTLSError,
 	WooCommerceUnavailable,
+	WooCommerceUnreadableAnswer,
 )
+from woocommerce_sync.core.store_url import non_public_address
 
-SETTINGS = "WooCommerce Integration Settings"
-REQUEST_LOG = "WooCommerce Request Log"
+# Site config key that lets store URLs lead to private or loopback addresses (test setups, a shop
+# on the same private network).
+ALLOW_PRIVATE_STORE_URLS = "woocommerce_sync_allow_private_store_urls"
 
 
 def get_client(
@@ -39,6 +46,15 @@ def get_client(
 ) -> WooCommerceClient:
 	"""A client for one store; use it as a context manager for one sync run (one connection pool)."""
 	settings = frappe.get_doc(SETTINGS, store) if isinstance(store, str) else store
+	# Checked again here, not only on save: the host's DNS may have changed since.
+	address = refused_store_address(settings.store_url)
+	if address:
+		raise WooCommerceAddressRefused(
+			private_address_message(settings.name, settings.store_url, address),
+			store=settings.name,
+			url=settings.store_url,
+			detail=address,
+		)
 	return WooCommerceClient(
 		settings.store_url,
 		settings.get_password("consumer_key", raise_exception=False) or "",
@@ -50,7 +66,29 @@ def get_client(
 		max_retries=max_retries,
 		on_request=log_request,
 		user_agent=f"woocommerce_sync ({frappe.local.site})",
+		secrets=[settings.get_password("webhook_secret", raise_exception=False)],
 	)
+
+
+def refused_store_address(url: str) -> str | None:
+	"""The private, loopback or link-local address the store URL leads to, unless the site config
+	allows those; None when the host does not resolve (the client then explains that)."""
+	if cint(frappe.conf.get(ALLOW_PRIVATE_STORE_URLS)):
+		return None
+	host = urlsplit(url).hostname or ""
+	try:
+		addresses = [info[4][0] for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)]
+	except (OSError, UnicodeError):
+		addresses = []
+	return non_public_address(host, addresses)
+
+
+def private_address_message(store: str, url: str, address: str) -> str:
+	return _(
+		"WooCommerce store {0}: {1} leads to {2}, an address on a private network or this server, which "
+		"this site does not call. Enter the shop's public address; for a test setup or a shop on your "
+		"own network, set the site config key {3} to 1 (bench --site <site> set-config {3} 1)."
+	).format(store, url, address, ALLOW_PRIVATE_STORE_URLS)
 
 
 def log_request(record: RequestRecord) -> None:
@@ -76,13 +114,16 @@ def log_request(record: RequestRecord) -> None:
 
 
 def explain(exc: WooCommerceError) -> str:
-	"""The error in the user's language, with what to do next; the core's English text is for logs."""
-	store, url, detail = exc.store, exc.url, exc.detail
+	"""The error in the user's language, with what to do next; the core's English text is for logs.
+	Escaped: Desk shows it as HTML, and the detail quotes the store's answer (often a web page)."""
+	store, url, detail = (escape_html(str(value or "")) for value in (exc.store, exc.url, exc.detail))
 	if isinstance(exc, WooCommerceAuthError):
 		return _(
 			"WooCommerce store {0} refused the consumer key/secret: create a Read/Write key under "
 			"WooCommerce > Settings > Advanced > REST API and enter it in the store's settings (HTTP {1})."
 		).format(store, exc.status_code)
+	if isinstance(exc, WooCommerceAddressRefused):
+		return private_address_message(store, url, detail)
 	if isinstance(exc, WooCommerceTLSError):
 		return _(
 			"WooCommerce store {0}: the TLS connection to {1} failed ({2}). Fix the server's certificate, "
@@ -103,6 +144,12 @@ def explain(exc: WooCommerceError) -> str:
 			"WooCommerce store {0}: {1} answered 404 with a web page. Set WordPress permalinks to anything "
 			"but Plain (Settings > Permalinks) and check the Store URL."
 		).format(store, url)
+	if isinstance(exc, WooCommerceUnreadableAnswer):
+		return _(
+			"WooCommerce store {0}: {1} answered HTTP {2} with JSON nested too deeply to read, so the store "
+			"answered something that is not a WooCommerce answer. Check what answers at the Store URL (a "
+			"proxy, a plugin or another server) before syncing again."
+		).format(store, url, exc.status_code)
 	if isinstance(exc, WooCommerceBadResponse):
 		return _(
 			"WooCommerce store {0}: {1} answered HTTP {2} with a web page instead of JSON ({3}). A security "
@@ -114,7 +161,7 @@ def explain(exc: WooCommerceError) -> str:
 			"WooCommerce store {0} did not answer properly ({1}). It will be retried; if this persists, "
 			"check the shop's server and hosting limits."
 		).format(store, detail)
-	return _("WooCommerce store {0} rejected the request: {1}").format(store, str(exc))
+	return _("WooCommerce store {0} rejected the request: {1}").format(store, escape_html(str(exc)))
 
 
 def connection_failure(url: str | None, detail: str | None) -> str:

@@ -1,3 +1,5 @@
+from woocommerce_sync.constants import REQUEST_LOG, SYNC_LOG, WEBHOOK_DELIVERY
+
 app_name = "woocommerce_sync"
 app_title = "WooCommerce Sync"
 app_publisher = "woocommerce_sync developers"
@@ -15,9 +17,9 @@ before_tests = "erpnext.setup.utils.before_tests"
 
 # Log Settings offers these for automatic clean-up, with the default retention in days.
 default_log_clearing_doctypes = {
-	"WooCommerce Request Log": 30,
-	"WooCommerce Sync Log": 90,
-	"WooCommerce Webhook Delivery": 30,
+	REQUEST_LOG: 30,
+	SYNC_LOG: 90,
+	WEBHOOK_DELIVERY: 30,
 }
 
 scheduler_events = {
@@ -38,7 +40,10 @@ scheduler_events = {
 
 doc_events = {
 	"Sales Order": {
-		"validate": "woocommerce_sync.orders.live_key.set_live_key",
+		"validate": [
+			"woocommerce_sync.orders.live_key.protect_link",
+			"woocommerce_sync.orders.live_key.set_live_key",
+		],
 		"on_cancel": [
 			"woocommerce_sync.orders.live_key.release_live_key",
 			"woocommerce_sync.products.queue.on_sales_order",

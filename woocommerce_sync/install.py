@@ -7,9 +7,19 @@ the module; the columns (and so the values on existing Sales Orders) stay in the
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
-MODULE = "WooCommerce Sync"
-ROLE = "WooCommerce Manager"
-SETTINGS = "WooCommerce Integration Settings"
+from woocommerce_sync.constants import (
+	ITEM_LINK,
+	ITEM_LINKS_FIELD,
+	ITEM_STORE,
+	LINE_ID_FIELD,
+	LIVE_KEY_FIELD,
+	MANAGER_ROLE,
+	MODULE,
+	ORDER_ID_FIELD,
+	SELL_ON_FIELD,
+	SETTINGS,
+	STORE_FIELD,
+)
 
 
 def before_install() -> None:
@@ -39,8 +49,8 @@ def after_migrate() -> None:
 
 
 def ensure_role() -> None:
-	if not frappe.db.exists("Role", ROLE):
-		frappe.get_doc({"doctype": "Role", "role_name": ROLE, "desk_access": 1}).insert(
+	if not frappe.db.exists("Role", MANAGER_ROLE):
+		frappe.get_doc({"doctype": "Role", "role_name": MANAGER_ROLE, "desk_access": 1}).insert(
 			ignore_permissions=True
 		)
 
@@ -49,7 +59,7 @@ def _woocommerce_link_fields(insert_after: str) -> list[dict]:
 	"""The store/order pair shared by every document that mirrors a WooCommerce order."""
 	return [
 		{
-			"fieldname": "woocommerce_server",
+			"fieldname": STORE_FIELD,
 			"label": "WooCommerce Store",
 			"fieldtype": "Link",
 			"options": SETTINGS,
@@ -57,10 +67,10 @@ def _woocommerce_link_fields(insert_after: str) -> list[dict]:
 			"in_standard_filter": 1,
 		},
 		{
-			"fieldname": "woocommerce_id",
+			"fieldname": ORDER_ID_FIELD,
 			"label": "WooCommerce Order ID",
 			"fieldtype": "Data",
-			"insert_after": "woocommerce_server",
+			"insert_after": STORE_FIELD,
 			"read_only": 1,
 			"no_copy": 1,
 			"search_index": 1,
@@ -74,7 +84,7 @@ def _line_id_field() -> dict:
 	"""The WooCommerce order line a row sells, copied from Sales Order to invoice and credit note,
 	so a refund of that line finds its row."""
 	return {
-		"fieldname": "woocommerce_line_id",
+		"fieldname": LINE_ID_FIELD,
 		"label": "WooCommerce Line ID",
 		"fieldtype": "Int",
 		"insert_after": "item_code",
@@ -96,7 +106,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 			{
 				"fieldname": "woocommerce_column_break",
 				"fieldtype": "Column Break",
-				"insert_after": "woocommerce_id",
+				"insert_after": ORDER_ID_FIELD,
 			},
 			{
 				"fieldname": "woocommerce_status",
@@ -134,7 +144,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"no_copy": 1,
 			},
 			{
-				"fieldname": "woocommerce_live_key",
+				"fieldname": LIVE_KEY_FIELD,
 				"label": "WooCommerce Live Key",
 				"fieldtype": "Data",
 				"insert_after": "woocommerce_customer_note",
@@ -149,7 +159,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"fieldname": "woocommerce_last_synced",
 				"label": "Last Synced with WooCommerce",
 				"fieldtype": "Datetime",
-				"insert_after": "woocommerce_live_key",
+				"insert_after": LIVE_KEY_FIELD,
 				"read_only": 1,
 				"no_copy": 1,
 			},
@@ -178,7 +188,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"fieldname": "woocommerce_refund_id",
 				"label": "WooCommerce Refund ID",
 				"fieldtype": "Data",
-				"insert_after": "woocommerce_id",
+				"insert_after": ORDER_ID_FIELD,
 				"read_only": 1,
 				"no_copy": 1,
 				"search_index": 1,
@@ -230,30 +240,30 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"fieldtype": "Section Break",
 				"insert_after": "description",
 				"collapsible": 1,
-				"collapsible_depends_on": "woocommerce_links",
+				"collapsible_depends_on": ITEM_LINKS_FIELD,
 			},
 			{
-				"fieldname": "woocommerce_links",
+				"fieldname": ITEM_LINKS_FIELD,
 				"label": "WooCommerce Products",
 				"fieldtype": "Table",
-				"options": "WooCommerce Item Link",
+				"options": ITEM_LINK,
 				"insert_after": "woocommerce_section",
 				"no_copy": 1,
 				"description": "The WooCommerce product or variation this Item is, per store.",
 			},
 			{
-				"fieldname": "woocommerce_sell_on",
+				"fieldname": SELL_ON_FIELD,
 				"label": "Sell on WooCommerce Stores",
 				"fieldtype": "Table MultiSelect",
-				"options": "WooCommerce Item Store",
-				"insert_after": "woocommerce_links",
+				"options": ITEM_STORE,
+				"insert_after": ITEM_LINKS_FIELD,
 				"description": "The Item is created in these stores when missing, and its stock, prices and "
 				"details are kept up to date there. A variant is sold where its template is.",
 			},
 			{
 				"fieldname": "woocommerce_dimensions_column",
 				"fieldtype": "Column Break",
-				"insert_after": "woocommerce_sell_on",
+				"insert_after": SELL_ON_FIELD,
 			},
 			*(
 				{

@@ -2,8 +2,8 @@
 
 Run on a test site (it writes real Sales Orders, Customers and Addresses):
     bench --site <test site> execute woocommerce_sync.benchmarks.import_orders.run --kwargs "{'orders': 1000}"
-Prints requests per order, orders per second and peak memory; the figures are what the README and
-the issue notes quote, never asserted by a timed test.
+Prints requests per order, orders per second and peak memory; the figures are what
+docs/development.md and the issue notes quote, never asserted by a timed test.
 """
 
 import resource

@@ -15,6 +15,7 @@ from unittest.mock import patch
 import frappe
 from frappe.utils import now_datetime
 
+from woocommerce_sync.constants import ITEM_LINK, ITEM_STORE
 from woocommerce_sync.core.client import MAX_BATCH
 from woocommerce_sync.products.full_pass import reconcile_store
 from woocommerce_sync.products.links import link_item
@@ -143,7 +144,7 @@ def _bulk_items(settings, products: list[dict]) -> None:
 		for p in products
 	]
 	frappe.db.bulk_insert(
-		"WooCommerce Item Link",
+		ITEM_LINK,
 		[
 			"name",
 			"parent",
@@ -158,7 +159,7 @@ def _bulk_items(settings, products: list[dict]) -> None:
 		rows,
 	)
 	frappe.db.bulk_insert(
-		"WooCommerce Item Store",
+		ITEM_STORE,
 		["name", "parent", "parenttype", "parentfield", "idx", "woocommerce_server", *common],
 		[
 			(
@@ -194,8 +195,8 @@ def _bulk_items(settings, products: list[dict]) -> None:
 def _remove_bulk_items(prefix: str) -> None:
 	for doctype, field in (
 		("Bin", "item_code"),
-		("WooCommerce Item Link", "parent"),
-		("WooCommerce Item Store", "parent"),
+		(ITEM_LINK, "parent"),
+		(ITEM_STORE, "parent"),
 		("Item", "name"),
 	):
 		frappe.db.delete(doctype, {field: ("like", f"{prefix}-%")})

@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 import frappe
 import requests
 
+from woocommerce_sync.constants import WEBHOOK_DELIVERY
 from woocommerce_sync.core.webhook import signature
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 from woocommerce_sync.testing.site_server import run_workers, serve_site, site_headers
@@ -83,7 +84,7 @@ def run(
 			1 for woo_id, total in expected.items() if made.get(woo_id) and made[woo_id][0][1] != float(total)
 		),
 		"deliveries_not_processed": frappe.db.count(
-			"WooCommerce Webhook Delivery", {"store": settings.name, "status": ("!=", "Processed")}
+			WEBHOOK_DELIVERY, {"store": settings.name, "status": ("!=", "Processed")}
 		),
 		"peak_rss_of_a_server_or_worker_mb": round(
 			resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -144,7 +145,7 @@ def _wait_for_queue(store: str) -> float:
 	deadline = time.monotonic() + DRAIN_TIMEOUT
 	while time.monotonic() < deadline:
 		frappe.db.rollback()  # a fresh snapshot of what the workers committed
-		if not frappe.db.count("WooCommerce Webhook Delivery", {"store": store, "status": "Queued"}):
+		if not frappe.db.count(WEBHOOK_DELIVERY, {"store": store, "status": "Queued"}):
 			break
 		time.sleep(0.5)
 	return time.perf_counter()

@@ -98,6 +98,11 @@ class WooCommerceBadResponse(WooCommerceError):
 	"""The answer was not WooCommerce's JSON: a security plugin, a maintenance or login page."""
 
 
+class WooCommerceUnreadableAnswer(WooCommerceBadResponse):
+	"""JSON no WooCommerce store sends (nested deeper than Python can decode): not retried, since
+	whatever answers at the store URL is not WooCommerce."""
+
+
 class WooCommerceUnavailable(WooCommerceError):
 	"""The store kept failing (5xx, 429, timeouts, connection errors) after every retry."""
 
@@ -108,6 +113,11 @@ class WooCommerceConnectionError(WooCommerceUnavailable):
 
 class WooCommerceTLSError(WooCommerceConnectionError):
 	"""The store's TLS certificate could not be verified."""
+
+
+class WooCommerceAddressRefused(WooCommerceConnectionError):
+	"""The store URL leads to a private, loopback or link-local address this site may not call
+	(checked by the app before it builds a client; the message is the app's own)."""
 
 
 class WooCommerceRequestError(WooCommerceError):
@@ -163,7 +173,10 @@ class WooCommerceClient:
 		on_request: Callable[[RequestRecord], None] | None = None,
 		user_agent: str = "woocommerce_sync",
 		sleep: Callable[[float], None] = time.sleep,
+		secrets: Sequence[str | None] = (),
 	):
+		"""`secrets`: other values to mask wherever the key and secret are masked (the store's
+		webhook secret, which webhook registration sends and a store may echo in an error page)."""
 		self.url = url.rstrip("/")
 		self.store_name = store_name or urlsplit(self.url).netloc
 		self.api_version = api_version.strip("/")
@@ -177,7 +190,7 @@ class WooCommerceClient:
 		self.on_request = on_request
 		self.sleep = sleep
 		self.is_https = self.url.lower().startswith("https://")
-		self.redactor = Redactor([consumer_key, consumer_secret])
+		self.redactor = Redactor([consumer_key, consumer_secret, *secrets])
 		self.session = requests.Session()
 		self.session.headers.update({"Accept": "application/json", "User-Agent": user_agent})
 		adapter = HTTPAdapter(pool_connections=1, pool_maxsize=4, max_retries=0)
@@ -305,8 +318,15 @@ class WooCommerceClient:
 				return self._attempt(method, endpoint, params or {}, body, attempt, context or {})
 			except _Retry as retry:
 				if not (idempotent or retry.surely_not_processed) or attempt > self.max_retries:
-					raise self._give_up(method, endpoint, retry, attempt) from None
+					failure = self._give_up(method, endpoint, retry, attempt)
+					break
 				self.sleep(self._delay(attempt, retry.wait))
+			except WooCommerceError as exc:
+				failure = exc
+				break
+		# Raised afresh from this frame: the frames below hold the signed URL (the consumer key and
+		# the OAuth signature on http stores), and Frappe's Error Log prints every frame's locals.
+		raise failure.with_traceback(None) from None
 
 	def _attempt(
 		self,
@@ -400,13 +420,18 @@ class WooCommerceClient:
 	def _decode(self, method: str, endpoint: str, http: requests.Response) -> Response:
 		status = http.status_code
 		content_type = http.headers.get("Content-Type", "")
+		too_deep = False
 		try:
 			data = http.json() if http.content else None
 			is_json = True
 		except ValueError:
 			data, is_json = None, False
+		except RecursionError:
+			data, is_json, too_deep = None, False, True
 		if status in RETRY_STATUSES:
 			raise _Retry(f"HTTP {status}", status_code=status, wait=_retry_after(http.headers))
+		if too_deep:
+			raise self._unreadable(method, endpoint, status)
 		if not is_json:
 			if "json" in content_type.lower() and 200 <= status < 300:
 				# Declared JSON but cut short: a dropped connection or a proxy; worth another try.
@@ -483,6 +508,20 @@ class WooCommerceClient:
 				f"{truncate(snippet, 200)!r}. {hint}"
 			),
 			**where,
+		)
+
+	def _unreadable(self, method: str, endpoint: str, status: int) -> WooCommerceError:
+		url = f"{self.url}/wp-json/{self.api_version}/{endpoint}"
+		return WooCommerceUnreadableAnswer(
+			f"WooCommerce store {self.store_name}: {url} answered HTTP {status} with JSON nested too deeply "
+			"to read, so the store answered something that is not a WooCommerce answer. Check what "
+			"answers at the store URL (a proxy, a plugin or another server) before syncing again.",
+			store=self.store_name,
+			method=method,
+			endpoint=endpoint,
+			status_code=status,
+			url=url,
+			detail="JSON nested too deeply",
 		)
 
 	def _give_up(self, method: str, endpoint: str, retry: _Retry, attempt: int) -> WooCommerceError:

@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any, Literal, NoReturn
+from typing import Any, Literal, NoReturn, get_args
 
 from woocommerce_sync.core.money import (
 	ZERO,
@@ -37,9 +37,8 @@ from woocommerce_sync.core.money import (
 
 CANCELLING_STATUSES = frozenset({"cancelled", "failed", "refunded", "trash"})
 DEFAULT_STATUSES_TO_IMPORT = ("processing", "on-hold", "completed")
-GUEST_MODES = ("per_email", "shared")
-
 GuestMode = Literal["per_email", "shared"]
+GUEST_MODES: tuple[GuestMode, ...] = get_args(GuestMode)
 ChargeKind = Literal["tax", "shipping", "fee", "rounding"]
 
 _POSTAL_FIELDS = ("address_1", "address_2", "city", "state", "postcode", "country")

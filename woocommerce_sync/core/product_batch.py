@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from woocommerce_sync.core.client import MAX_BATCH
-
-ProductKey = tuple[int, int]  # (product id, variation id); variation 0 for a product
+from woocommerce_sync.core.product_matching import ProductKey
 
 
 @dataclass

@@ -10,7 +10,8 @@ a simple product or a variation never pairs with a template, which cannot be sol
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-ProductKey = tuple[int, int]  # (product id, variation id); variation 0 for a product
+# A product or variation of a store: (product id, variation id), variation 0 for a product.
+ProductKey = tuple[int, int]
 
 
 @dataclass(frozen=True)

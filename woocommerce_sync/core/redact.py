@@ -80,7 +80,8 @@ class Redactor:
 			raw = raw.decode("utf-8", errors="replace")
 		try:
 			text = json.dumps(self.data(json.loads(raw)), ensure_ascii=False)
-		except ValueError:
+		except (ValueError, RecursionError):
+			# Not JSON, or nested deeper than Python recurses (a hostile answer): masked as text.
 			text = self.text(raw) or ""
 		return truncate(text, limit)
 

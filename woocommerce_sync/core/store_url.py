@@ -1,6 +1,8 @@
-"""The store URL as WooCommerce needs it: one canonical form, https unless on this machine."""
+"""The store URL as WooCommerce needs it: one canonical form, https unless on this machine, and
+on the public internet unless the site allows otherwise."""
 
 import ipaddress
+from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
 
@@ -59,3 +61,32 @@ def normalize_store_url(url: str) -> str:
 	if wp_json != -1:
 		path = path[:wp_json]
 	return urlunsplit((scheme, netloc, path, "", ""))
+
+
+def non_public_address(host: str, addresses: Iterable[str]) -> str | None:
+	"""The first address of `host` (itself if it is an IP literal, else what it resolved to) that is
+	not a public internet address, or None when all are public.
+
+	A store URL is called from the server and its answers are shown in error messages, so a URL on
+	a private, loopback, link-local, reserved or multicast address would let a settings editor probe
+	the internal network. IPv4 addresses wrapped in IPv6 (mapped, 6to4) are judged by the IPv4 one.
+	"""
+	host = host.strip("[]")
+	for candidate in (host, *addresses):
+		try:
+			address = ipaddress.ip_address(candidate.split("%", 1)[0])  # without an IPv6 zone id
+		except ValueError:
+			continue  # a host name, not an address
+		if not _is_public(address):
+			return candidate
+	return host if is_loopback(host) else None
+
+
+def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+	if isinstance(address, ipaddress.IPv6Address):
+		embedded = address.ipv4_mapped or address.sixtofour
+		if embedded is not None:
+			return _is_public(embedded)
+		if address.is_site_local:
+			return False
+	return address.is_global and not (address.is_multicast or address.is_reserved)

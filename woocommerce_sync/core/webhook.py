@@ -17,6 +17,11 @@ from urllib.parse import parse_qs
 
 ORDER_TOPICS = frozenset({"order.created", "order.updated", "order.deleted", "order.restored"})
 MAX_BODY_BYTES = 2 * 1024 * 1024  # an order with hundreds of lines is well under this
+# The Int column (MariaDB int(11)) that WooCommerce Webhook Delivery keeps the order id in.
+MAX_ORDER_ID = 2**31 - 1
+# Signs against nothing when the store is unknown or disabled, so that it costs the same HMAC as a
+# known store and the answer's timing does not tell which stores exist.
+_NO_SECRET = b"woocommerce_sync: no such store"
 
 
 class WebhookRejected(Exception):
@@ -39,6 +44,11 @@ class Delivery:
 	source: str | None = None
 	order_id: int | None = None
 	payload: dict | None = None
+	body_hash: str | None = None  # sha256 hex of the raw body: with delivery_id, what a replay repeats
+
+
+def body_hash(body: bytes) -> str:
+	return hashlib.sha256(body).hexdigest()
 
 
 def signature(secret: str, body: bytes) -> str:
@@ -46,15 +56,16 @@ def signature(secret: str, body: bytes) -> str:
 
 
 def is_signed_by(secret: str, body: bytes, header: str | None) -> bool:
-	"""Constant-time check; a missing, malformed or wrong signature is simply False."""
-	if not secret or not header:
+	"""Constant-time check, also across stores: a missing secret costs the same HMAC as a real one.
+	A missing, malformed or wrong signature is simply False."""
+	if not header:
 		return False
 	try:
 		given = base64.b64decode(header.strip(), validate=True)
 	except (binascii.Error, ValueError):
 		return False
-	expected = hmac.new(secret.encode(), body, hashlib.sha256).digest()
-	return hmac.compare_digest(given, expected)
+	expected = hmac.new(secret.encode() if secret else _NO_SECRET, body, hashlib.sha256).digest()
+	return hmac.compare_digest(given, expected) and bool(secret)
 
 
 def parse_delivery(headers: Mapping[str, str], body: bytes, secret: str | None) -> Delivery:
@@ -76,9 +87,17 @@ def parse_delivery(headers: Mapping[str, str], body: bytes, secret: str | None) 
 		payload = json.loads(body)
 	except ValueError as exc:
 		raise WebhookRejected(f"signed body is not JSON ({exc})", status=400, signed=True) from None
+	except RecursionError:
+		raise WebhookRejected(
+			"signed body is JSON nested too deeply to be an order", status=400, signed=True
+		) from None
 	order_id = payload.get("id") if isinstance(payload, dict) else None
-	if not isinstance(order_id, int) or isinstance(order_id, bool) or order_id <= 0:
+	if not isinstance(order_id, int) or isinstance(order_id, bool):
 		raise WebhookRejected("signed body has no order id", status=400, signed=True)
+	if not 1 <= order_id <= MAX_ORDER_ID:
+		raise WebhookRejected(
+			f"signed body's order id {order_id} is outside 1..{MAX_ORDER_ID}", status=400, signed=True
+		)
 	return Delivery(
 		is_ping=False,
 		webhook_id=headers.get("x-wc-webhook-id"),
@@ -87,6 +106,7 @@ def parse_delivery(headers: Mapping[str, str], body: bytes, secret: str | None) 
 		source=headers.get("x-wc-webhook-source"),
 		order_id=order_id,
 		payload=payload,
+		body_hash=body_hash(body),
 	)
 
 

@@ -7,8 +7,9 @@ from datetime import datetime
 import frappe
 from frappe.utils import get_datetime, now_datetime, nowdate, pretty_date
 
+from woocommerce_sync.constants import SETTINGS, SYNC_LOG, SYNC_STATUS_REPORT
 from woocommerce_sync.desk import health
-from woocommerce_sync.desk.access import check_store, readable_stores
+from woocommerce_sync.desk.access import check_readable, readable_stores
 from woocommerce_sync.desk.console import DELIVERY, failing_orders, retry_ids_by_store
 from woocommerce_sync.webhooks.deliveries import STALE_AFTER as DELIVERY_STALE_AFTER
 
@@ -36,14 +37,14 @@ def imported_since(stores: list[str], since: datetime) -> int:
 @frappe.whitelist()
 def orders_waiting_for_retry(filters: str | dict | None = None) -> dict:
 	waiting = sum(len(ids) for ids in retry_ids_by_store(readable_stores()).values())
-	return _card(waiting, ["query-report", "WooCommerce Sync Status"])
+	return _card(waiting, ["query-report", SYNC_STATUS_REPORT])
 
 
 @frappe.whitelist()
 def stuck_webhook_deliveries(filters: str | dict | None = None) -> dict:
 	return _card(
 		count_stuck_deliveries(readable_stores()),
-		["query-report", "WooCommerce Sync Status"],
+		["query-report", SYNC_STATUS_REPORT],
 		{"show": "Webhook Deliveries"},
 	)
 
@@ -70,7 +71,7 @@ def stale_stores(filters: str | dict | None = None) -> dict:
 	rows = health.store_rows(readable_stores())
 	return _card(
 		sum(1 for row in rows if health.is_stale(row)),
-		["List", "WooCommerce Integration Settings"],
+		["List", SETTINGS],
 		{"enabled": 1},
 	)
 
@@ -78,15 +79,13 @@ def stale_stores(filters: str | dict | None = None) -> dict:
 @frappe.whitelist()
 def get_store_health(store: str) -> dict:
 	"""Everything the Health section of a store's form shows."""
-	check_store(store)
+	check_readable(store)
 	row = health.store_rows([store])[0]
 	color, reasons = health.assess(row)
 	failing = failing_orders([store])
 	latest = max(failing, key=lambda r: r["last_failed"] or datetime.min, default=None)
 	last_run = (
-		frappe.db.get_value(
-			"WooCommerce Sync Log", row.last_run_log, ["name", "status", "started", "ended"], as_dict=True
-		)
+		frappe.db.get_value(SYNC_LOG, row.last_run_log, ["name", "status", "started", "ended"], as_dict=True)
 		if row.last_run_log
 		else None
 	)

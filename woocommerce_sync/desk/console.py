@@ -10,9 +10,16 @@ import frappe
 from frappe import _
 from frappe.utils import cint
 
-from woocommerce_sync.connection import SETTINGS
-from woocommerce_sync.desk.access import check_store, readable_stores
-from woocommerce_sync.orders.ignored import IGNORED
+from woocommerce_sync.constants import (
+	IGNORED_ORDER,
+	MANAGER_ROLES,
+	SETTINGS,
+	SYNC_LOG,
+	SYNC_LOG_FAILURE,
+	WEBHOOK_DELIVERY,
+)
+from woocommerce_sync.desk.access import check_import, readable_stores
+from woocommerce_sync.manual_access import check_store
 from woocommerce_sync.orders.sync_sales_orders import (
 	ImportFilters,
 	enqueue_sync,
@@ -22,9 +29,6 @@ from woocommerce_sync.orders.sync_sales_orders import (
 )
 from woocommerce_sync.webhooks.deliveries import enqueue
 
-DELIVERY = "WooCommerce Webhook Delivery"
-SYNC_LOG = "WooCommerce Sync Log"
-FAILURE = "WooCommerce Sync Log Failure"
 MAX_ROWS = 5000  # of one list in the console; a store with more has a bigger problem than a list
 
 
@@ -68,12 +72,12 @@ def failure_history(store: str, ids: list[int]) -> dict[str, frappe._dict]:
 		from (
 			select f.woocommerce_order_id as order_id, min(l.started) as first_failed,
 				max(l.started) as last_failed, count(*) as failures
-			from `tab{FAILURE}` f join `tab{SYNC_LOG}` l on l.name = f.parent
+			from `tab{SYNC_LOG_FAILURE}` f join `tab{SYNC_LOG}` l on l.name = f.parent
 			where f.parenttype = %(log)s and f.woocommerce_order_id in %(ids)s and l.store = %(store)s
 			group by f.woocommerce_order_id
 		) agg
 		join `tab{SYNC_LOG}` l on l.store = %(store)s and l.started = agg.last_failed
-		join `tab{FAILURE}` f on f.parent = l.name and f.woocommerce_order_id = agg.order_id
+		join `tab{SYNC_LOG_FAILURE}` f on f.parent = l.name and f.woocommerce_order_id = agg.order_id
 		""",
 		{"log": SYNC_LOG, "store": store, "ids": tuple(str(i) for i in ids)},
 		as_dict=True,
@@ -83,7 +87,7 @@ def failure_history(store: str, ids: list[int]) -> dict[str, frappe._dict]:
 
 def failed_deliveries(stores: list[str]) -> list[dict]:
 	return frappe.get_all(
-		DELIVERY,
+		WEBHOOK_DELIVERY,
 		filters={"store": ("in", stores), "status": "Failed"},
 		fields=["name", "store", "order_id", "topic", "reason", "creation", "processed_at", "sync_log"],
 		order_by="creation desc",
@@ -98,7 +102,7 @@ def failed_deliveries(stores: list[str]) -> list[dict]:
 def retry_orders(store: str, order_ids: str | list | None = None) -> dict:
 	"""Retry these orders of the store (all of its retry list when none are given) through the
 	normal import: one at once, several in a background job."""
-	check_store(store, "write")
+	check_import(store)
 	ids = parse_ids(order_ids) or retry_ids(frappe.get_doc(SETTINGS, store))
 	if not ids:
 		return {"queued": False, "message": _("Store {0} has no order waiting for a retry.").format(store)}
@@ -116,7 +120,7 @@ def retry_orders(store: str, order_ids: str | list | None = None) -> dict:
 @frappe.whitelist(methods=["POST"])
 def import_missing(store: str, order_ids: str | list) -> dict:
 	"""The orders the Orders Missing in ERPNext report found, imported in a background job."""
-	check_store(store, "write")
+	check_import(store)
 	ids = parse_ids(order_ids)
 	if not ids:
 		frappe.throw(_("Store {0}: no order is missing in ERPNext in this report.").format(store))
@@ -154,8 +158,11 @@ def queue_import(store: str, ids: list[int]) -> dict:
 def retry_all() -> dict:
 	"""Retry every failing order of every store the user may change, one background job per store."""
 	queued = []
-	for store, ids in retry_ids_by_store(readable_stores()).items():
-		check_store(store, "write")
+	enabled = frappe.get_all(
+		SETTINGS, filters={"name": ("in", readable_stores()), "enabled": 1}, pluck="name"
+	)
+	for store, ids in retry_ids_by_store(enabled).items():
+		check_import(store)
 		if queue_import(store, ids)["queued"]:
 			queued.append(_("{0} ({1} orders)").format(store, len(ids)))
 	return {
@@ -170,8 +177,9 @@ def retry_all() -> dict:
 def ignore_orders(store: str, order_ids: str | list, note: str) -> dict:
 	"""A person decided not to import these orders: recorded with the note, dropped from the retry
 	list, and skipped by later runs. Delete the WooCommerce Ignored Order to import one again."""
+	frappe.only_for(MANAGER_ROLES)
 	check_store(store, "write")
-	frappe.has_permission(IGNORED, "create", throw=True)
+	frappe.has_permission(IGNORED_ORDER, "create", throw=True)
 	ids = parse_ids(order_ids)
 	if not ids:
 		frappe.throw(_("Choose at least one order of store {0} to ignore.").format(store))
@@ -179,12 +187,12 @@ def ignore_orders(store: str, order_ids: str | list, note: str) -> dict:
 		frappe.throw(_("Say why orders of store {0} are ignored: the note is kept with them.").format(store))
 	history = failure_history(store, ids)
 	for order_id in ids:
-		if frappe.db.exists(IGNORED, {"store": store, "woocommerce_order_id": order_id}):
+		if frappe.db.exists(IGNORED_ORDER, {"store": store, "woocommerce_order_id": order_id}):
 			continue
 		latest = history.get(str(order_id)) or {}
 		frappe.get_doc(
 			{
-				"doctype": IGNORED,
+				"doctype": IGNORED_ORDER,
 				"store": store,
 				"woocommerce_order_id": order_id,
 				"note": note.strip(),
@@ -200,16 +208,16 @@ def ignore_orders(store: str, order_ids: str | list, note: str) -> dict:
 def retry_deliveries(names: str | list) -> dict:
 	"""Failed webhook deliveries go back to Queued and their orders' jobs are queued again."""
 	rows = frappe.get_all(
-		DELIVERY,
+		WEBHOOK_DELIVERY,
 		filters={"name": ("in", frappe.parse_json(names) if isinstance(names, str) else names)},
 		fields=["name", "store", "order_id", "status"],
 	)
 	for store in {row.store for row in rows}:
-		check_store(store, "write")
+		check_import(store)
 	for row in rows:
 		if row.status != "Failed":
 			continue
-		frappe.db.set_value(DELIVERY, row.name, {"status": "Queued", "reason": None})
+		frappe.db.set_value(WEBHOOK_DELIVERY, row.name, {"status": "Queued", "reason": None})
 		enqueue(row.store, row.order_id)
 	return {"message": _("{0} webhook deliveries queued again.").format(len(rows))}
 

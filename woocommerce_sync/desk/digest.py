@@ -15,7 +15,7 @@ from frappe.utils import (
 	validate_email_address,
 )
 
-from woocommerce_sync.connection import SETTINGS
+from woocommerce_sync.constants import ORDER, SETTINGS, SYNC_LOG, SYNC_STATUS_REPORT
 from woocommerce_sync.desk import health
 from woocommerce_sync.desk.cards import count_stuck_deliveries
 from woocommerce_sync.desk.console import failing_orders
@@ -89,15 +89,13 @@ def digest_context(store: str, day: date) -> dict:
 		"failing": [
 			{
 				**failure,
-				"order_url": get_url_to_form("WooCommerce Order", failure["woocommerce_order"]),
-				"log_url": get_url_to_form("WooCommerce Sync Log", failure["sync_log"])
-				if failure["sync_log"]
-				else None,
+				"order_url": get_url_to_form(ORDER, failure["woocommerce_order"]),
+				"log_url": get_url_to_form(SYNC_LOG, failure["sync_log"]) if failure["sync_log"] else None,
 			}
 			for failure in failing[:MAX_FAILURES]
 		],
 		"more_failing": max(0, len(failing) - MAX_FAILURES),
-		"console_url": get_url_to_report("WooCommerce Sync Status", "Script Report", SETTINGS),
+		"console_url": get_url_to_report(SYNC_STATUS_REPORT, "Script Report", SETTINGS),
 		"webhook_state": row.webhook_state
 		or (_("Registered") if row.webhooks_registered else _("Not Registered")),
 		"webhook_problems": row.webhook_problems,

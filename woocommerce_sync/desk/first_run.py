@@ -5,9 +5,10 @@ mode of payment suggested for each; the form fills the rows the person keeps."""
 import frappe
 from frappe import _
 
-from woocommerce_sync.connection import SETTINGS, explain, get_client
+from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import MANAGER_ROLES
 from woocommerce_sync.core.client import WooCommerceError
-from woocommerce_sync.desk.access import check_store
+from woocommerce_sync.manual_access import check_store
 
 # ERPNext's standard modes of payment for WooCommerce's built-in gateways.
 MODES = {"bacs": "Wire Transfer", "cheque": "Cheque", "cod": "Cash"}
@@ -16,8 +17,8 @@ MODES = {"bacs": "Wire Transfer", "cheque": "Cheque", "cod": "Cash"}
 @frappe.whitelist(methods=["POST"])
 def store_choices(store: str) -> dict:
 	"""The store's tax rates and enabled payment gateways, each with what the settings already map."""
-	check_store(store, "write")
-	settings = frappe.get_doc(SETTINGS, store)
+	frappe.only_for(MANAGER_ROLES)
+	settings = check_store(store, "write")
 	try:
 		with get_client(settings) as client:
 			taxes = list(client.iter_all("taxes"))

@@ -9,7 +9,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, now_datetime, pretty_date
 
-from woocommerce_sync.connection import SETTINGS
+from woocommerce_sync.constants import SETTINGS
 from woocommerce_sync.products import queue as product_queue
 
 STALE_AFTER = timedelta(hours=2)
@@ -40,9 +40,8 @@ REGISTERED, MISSING, DISABLED, NOT_REGISTERED = (
 # Kept by the runs -----------------------------------------------------------------------------
 
 
-def record_order_sync(store: str, sync_log: str) -> None:
+def record_order_sync(store: str, sync_log: str, status: str) -> None:
 	"""After every order sync (hourly, webhook, manual): its outcome, and when it last succeeded."""
-	status = frappe.db.get_value("WooCommerce Sync Log", sync_log, "status")
 	values = {"last_run_status": status, "last_run_log": sync_log}
 	if status in ("Success", "Partial Failure"):
 		values["last_success"] = now_datetime()

@@ -3,7 +3,7 @@ store's retry list and skipped by every later run (hourly, webhook or manual).""
 
 import frappe
 
-IGNORED = "WooCommerce Ignored Order"
+from woocommerce_sync.constants import IGNORED_ORDER
 
 
 def ignored_ids(store: str, ids: list[int]) -> set[int]:
@@ -12,7 +12,7 @@ def ignored_ids(store: str, ids: list[int]) -> set[int]:
 		return set()
 	return set(
 		frappe.get_all(
-			IGNORED,
+			IGNORED_ORDER,
 			filters={"store": store, "woocommerce_order_id": ("in", list(ids))},
 			pluck="woocommerce_order_id",
 		)

@@ -9,8 +9,10 @@ from collections.abc import Iterable
 
 import frappe
 
+from woocommerce_sync.constants import ITEM_LINK
 from woocommerce_sync.core.order_mapping import ItemLineDraft
-from woocommerce_sync.products.links import ProductKey, store_links
+from woocommerce_sync.core.product_matching import ProductKey
+from woocommerce_sync.products.links import store_links
 
 
 class ItemResolver:
@@ -38,7 +40,7 @@ class ItemResolver:
 		key = (line.product_id, line.variation_id)
 		if key not in self.by_product:
 			linked = frappe.db.get_value(
-				"WooCommerce Item Link",
+				ITEM_LINK,
 				{
 					"parenttype": "Item",
 					"woocommerce_server": self.store,

@@ -3,10 +3,13 @@ need to know about accounts, currencies and guests, read once per run."""
 
 import frappe
 
-from woocommerce_sync.core.order_mapping import MappingConfig
+from woocommerce_sync.core.order_mapping import GuestMode, MappingConfig
 
 # The settings' Guest Orders choices -> core's guest modes.
-GUEST_MODES = {"One Customer per Guest E-mail": "per_email", "One Shared Guest Customer": "shared"}
+GUEST_MODE_OF_SETTING: dict[str, GuestMode] = {
+	"One Customer per Guest E-mail": "per_email",
+	"One Shared Guest Customer": "shared",
+}
 
 
 def mapping_config(settings) -> MappingConfig:
@@ -23,7 +26,7 @@ def mapping_config(settings) -> MappingConfig:
 		rounding_account=settings.rounding_account or company.round_off_account,
 		rate_precision=frappe.get_precision("Sales Order Item", "rate") or 2,
 		known_currencies=frozenset(frappe.get_all("Currency", filters={"enabled": 1}, pluck="name")),
-		guest_mode=GUEST_MODES.get(settings.guest_mode, "per_email"),
+		guest_mode=GUEST_MODE_OF_SETTING.get(settings.guest_mode, "per_email"),
 		shared_guest_customer=settings.shared_guest_customer,
 		statuses_to_import=tuple(settings.get_statuses_to_import()),
 	)

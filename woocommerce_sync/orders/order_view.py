@@ -4,27 +4,23 @@ WooCommerce orders become rows and documents. Nothing is stored: every read asks
 
 import json
 import re
-from datetime import datetime, timedelta, timezone
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
+from typing import Any, NoReturn
 
 import frappe
 from frappe import _
-from frappe.utils import (
-	convert_utc_to_system_timezone,
-	get_datetime,
-	get_system_timezone,
-	get_timespan_date_range,
-)
+from frappe.utils import escape_html, get_timespan_date_range
+from frappe.utils.html_utils import sanitize_html
 
-from woocommerce_sync.connection import SETTINGS, explain, get_client
+from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import ORDER, ORDER_LINE, SETTINGS
 from woocommerce_sync.core.client import WooCommerceError, WooCommerceNotFound
+from woocommerce_sync.core.order_feed import format_gmt, parse_gmt
 from woocommerce_sync.core.order_pages import page_window
+from woocommerce_sync.dates import site_to_utc, utc_to_site
 from woocommerce_sync.orders.live_key import live_key
 from woocommerce_sync.products.links import store_links
 
-DOCTYPE = "WooCommerce Order"
-LINE_DOCTYPE = "WooCommerce Order Line"
 DEFAULT_PAGE_LENGTH = 20  # what Frappe's REST API answers when no limit is given
 ORDER_NOT_FOUND = "woocommerce_rest_shop_order_invalid_id"
 SORT_KEYS = {
@@ -35,34 +31,61 @@ SORT_KEYS = {
 	"woocommerce_id": "id",
 	"name": "id",
 }
-WOO_TIME = "%Y-%m-%dT%H:%M:%S"
 
 
-class OrderNotInStore(frappe.ValidationError):
-	"""The store has no such order. Not a DoesNotExistError: Desk's form swallows that one's
-	message, and a person should read that the order was deleted in the store."""
+class OrderNotFound(frappe.ValidationError):
+	"""An unknown store, an unknown order, a store the user may not read or a malformed name: one
+	message naming nothing, so that nobody learns which stores exist. Not a DoesNotExistError:
+	Desk's form swallows that one's message."""
 
 	http_status_code = 404
 
 
-# Names -----------------------------------------------------------------------------------------
+# Names and access ------------------------------------------------------------------------------
 
 
 def split_name(name: str) -> tuple[str, int]:
 	""" "<store>:<order id>" -> (store, id); the store name may itself contain a colon."""
 	store, _sep, order_id = str(name or "").rpartition(":")
 	if not store or not order_id.isdigit():
-		frappe.throw(
-			_("{0} is not a WooCommerce Order name: use <store>:<order id>, like {1}:123.").format(
-				name, default_store() or "my-shop"
-			),
-			frappe.DoesNotExistError,
-		)
+		not_found(name)
 	return store, int(order_id)
 
 
+def not_found(name: str) -> NoReturn:
+	frappe.throw(
+		_("WooCommerce Order {0} was not found or you may not read it.").format(escape_html(str(name))),
+		OrderNotFound,
+	)
+
+
+def check_access(name: str) -> tuple[str, int]:
+	"""The role, then read permission on the store's settings (User Permissions on the store),
+	before anything asks the store: it answers with the store's admin key."""
+	check_role()
+	store, order_id = split_name(name)
+	if not may_read_store(store):
+		not_found(name)
+	return store, order_id
+
+
+def check_role() -> None:
+	if not frappe.has_permission(ORDER, "read"):
+		frappe.throw(
+			_("Reading WooCommerce Orders needs the System Manager or WooCommerce Manager role."),
+			frappe.PermissionError,
+		)
+
+
+def may_read_store(store: str | None) -> bool:
+	return bool(
+		store and frappe.db.exists(SETTINGS, store) and frappe.has_permission(SETTINGS, "read", store)
+	)
+
+
 def default_store() -> str | None:
-	stores = frappe.get_all(SETTINGS, filters={"enabled": 1}, pluck="name", order_by="creation asc", limit=1)
+	"""The first enabled store the user may read (get_list applies their User Permissions)."""
+	stores = frappe.get_list(SETTINGS, filters={"enabled": 1}, pluck="name", order_by="creation asc", limit=1)
 	return stores[0] if stores else None
 
 
@@ -71,8 +94,7 @@ def default_store() -> str | None:
 
 def get_list(args: dict) -> list:
 	"""The virtual DocType's get_list: one page of the store's orders, newest first by default."""
-	frappe.has_permission(DOCTYPE, "read", throw=True)
-	store, params = list_params(args)
+	store, params = readable_list_params(args)
 	length = frappe.utils.cint(
 		args.get("page_length") or args.get("limit_page_length") or args.get("limit") or DEFAULT_PAGE_LENGTH
 	)
@@ -85,36 +107,42 @@ def get_list(args: dict) -> list:
 
 def get_count(args: dict) -> int:
 	"""WooCommerce's X-WP-Total of the filtered list, from a request for a single order."""
-	frappe.has_permission(DOCTYPE, "read", throw=True)
-	store, params = list_params(args)
+	store, params = readable_list_params(args)
 	params.update({"page": 1, "per_page": 1})
 	response = _read(store, None, lambda client: client.request("GET", "orders", params=params))
 	return frappe.utils.cint(response.headers.get("X-WP-Total"))
 
 
 def load(name: str) -> dict:
-	"""One order as the document's values, its lines as child rows."""
-	store, order_id = split_name(name)
+	"""One order as the document's values, its lines as child rows; the store is asked only for
+	someone who may read its orders."""
+	store, order_id = check_access(name)
 	order = _read(store, order_id, lambda client: client.get(f"orders/{order_id}"))
 	values = to_rows(store, [order])[0]
 	values["lines"] = _lines(store, values["name"], order.get("line_items") or [])
 	return values
 
 
+def readable_list_params(args: dict) -> tuple[str, dict[str, Any]]:
+	"""list_params, for a user with the role who may read the store filtered on."""
+	check_role()
+	store, params = list_params(args)
+	if not may_read_store(store):
+		frappe.throw(
+			_("WooCommerce store {0} was not found or you may not read it.").format(escape_html(store)),
+			OrderNotFound,
+		)
+	return store, params
+
+
 def _read(store: str, order_id: int | None, call):
-	if not frappe.db.exists(SETTINGS, store):
-		frappe.throw(_("There is no WooCommerce store named {0}.").format(store), frappe.DoesNotExistError)
+	"""Callers have checked access (check_access, readable_list_params)."""
 	try:
 		with get_client(store) as client:
 			return call(client)
 	except WooCommerceNotFound as exc:
 		if order_id is not None and exc.code == ORDER_NOT_FOUND:
-			frappe.throw(
-				_(
-					"WooCommerce store {0} has no order {1}: it was deleted for good, or the id is wrong."
-				).format(store, order_id),
-				OrderNotInStore,
-			)
+			not_found(live_key(store, order_id))
 		_fail(store, order_id, exc)
 	except WooCommerceError as exc:
 		_fail(store, order_id, exc)
@@ -176,8 +204,8 @@ def list_params(args: dict) -> tuple[str, dict[str, Any]]:
 		params["search"] = search
 	if after or before:
 		params["dates_are_gmt"] = "true"
-		params["after"] = after.strftime(WOO_TIME) if after else None
-		params["before"] = before.strftime(WOO_TIME) if before else None
+		params["after"] = format_gmt(after) if after else None
+		params["before"] = format_gmt(before) if before else None
 	return store, params
 
 
@@ -207,34 +235,25 @@ def date_range(op: str, value: Any) -> tuple[datetime | None, datetime | None]:
 	"""A date filter in the site's time zone -> inclusive (since, until) in UTC."""
 	if op == "between":
 		first, last = _values(value)[:2]
-		return _utc(first), _utc(last, end_of_day=True)
+		return site_to_utc(first), site_to_utc(last, end_of_day=True)
 	if op == "timespan":
 		span = get_timespan_date_range(str(value))
 		if not span:
 			frappe.throw(_("{0} is not a timespan Desk knows.").format(value))
-		return _utc(span[0]), _utc(span[1], end_of_day=True)
+		return site_to_utc(span[0]), site_to_utc(span[1], end_of_day=True)
 	if op == "=":
-		return _utc(value), _utc(value, end_of_day=True)
+		return site_to_utc(value), site_to_utc(value, end_of_day=True)
 	if op == ">=":
-		return _utc(value), None
+		return site_to_utc(value), None
 	if op == ">":
-		return _utc(value, end_of_day=True) + timedelta(seconds=1), None
+		return site_to_utc(value, end_of_day=True) + timedelta(seconds=1), None
 	if op == "<=":
-		return None, _utc(value, end_of_day=True)
+		return None, site_to_utc(value, end_of_day=True)
 	if op == "<":
-		return None, _utc(value) - timedelta(seconds=1)
+		return None, site_to_utc(value) - timedelta(seconds=1)
 	frappe.throw(
 		_("Date Created can be filtered with =, <, <=, >, >=, between and timespan, not {0}.").format(op)
 	)
-
-
-def _utc(value: Any, end_of_day: bool = False) -> datetime:
-	"""Site time -> UTC; a bare date means its first (or last) second."""
-	moment = get_datetime(value)
-	if end_of_day and len(str(value).strip()) <= 10:
-		moment = moment.replace(hour=23, minute=59, second=59)
-	local = moment.replace(microsecond=0, tzinfo=ZoneInfo(get_system_timezone()))
-	return local.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def _values(value: Any) -> list:
@@ -273,7 +292,7 @@ def to_rows(store: str, orders: list[dict]) -> list[dict]:
 		created, modified = _site_time(order, "date_created"), _site_time(order, "date_modified")
 		rows.append(
 			{
-				"doctype": DOCTYPE,
+				"doctype": ORDER,
 				"name": live_key(store, order["id"]),
 				"store": store,
 				"woocommerce_id": order["id"],
@@ -302,18 +321,18 @@ def to_rows(store: str, orders: list[dict]) -> list[dict]:
 				"sales_order": sales_orders.get(live_key(store, order["id"])),
 			}
 		)
-	return rows
+	return [_safe(row) for row in rows]
 
 
 def _lines(store: str, parent: str, items: list[dict]) -> list[dict]:
 	"""Line items with the Item each product is paired with in ERPNext, if any."""
 	paired = store_links(store, list({item["product_id"] for item in items if item.get("product_id")}))
-	return [
+	lines = [
 		{
-			"doctype": LINE_DOCTYPE,
+			"doctype": ORDER_LINE,
 			"name": f"{parent}:{item.get('id')}",
 			"parent": parent,
-			"parenttype": DOCTYPE,
+			"parenttype": ORDER,
 			"parentfield": "lines",
 			"idx": index,
 			"item_name": item.get("name"),
@@ -328,6 +347,13 @@ def _lines(store: str, parent: str, items: list[dict]) -> list[dict]:
 		}
 		for index, item in enumerate(items, start=1)
 	]
+	return [_safe(line) for line in lines]
+
+
+def _safe(values: dict) -> dict:
+	"""Shop text through the sanitiser Frappe runs on every document it saves: Desk shows these
+	fields as HTML, and a virtual document is never saved."""
+	return {key: sanitize_html(value) if isinstance(value, str) else value for key, value in values.items()}
 
 
 def _shape(rows: list[dict], args: dict) -> list:
@@ -352,7 +378,7 @@ def _site_time(order: dict, field: str) -> datetime | None:
 	value = order.get(f"{field}_gmt") or order.get(field)
 	if not value:
 		return None
-	return convert_utc_to_system_timezone(get_datetime(value[:19])).replace(tzinfo=None)
+	return utc_to_site(parse_gmt(value))
 
 
 def _amount(value: Any) -> float:

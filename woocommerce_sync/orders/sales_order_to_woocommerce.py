@@ -17,26 +17,28 @@ from decimal import Decimal
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import cint, flt, get_system_timezone
+from frappe.utils import cint, flt
 
-from woocommerce_sync.connection import SETTINGS, explain, get_client
+from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import SETTINGS
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError, WooCommerceNotFound
 from woocommerce_sync.core.conflict import (
 	Decision,
 	Side,
 	changed_fields,
 	decide,
-	site_time_to_utc,
 	snapshot_of_order,
 )
 from woocommerce_sync.core.line_changes import EDITABLE_STATUSES, ErpnextLine, line_item_changes
 from woocommerce_sync.core.order_feed import parse_gmt
 from woocommerce_sync.core.order_mapping import CANCELLING_STATUSES
+from woocommerce_sync.dates import site_to_utc
+from woocommerce_sync.manual_access import check_documents, check_store, import_needs
 from woocommerce_sync.orders.live_key import live_key
 from woocommerce_sync.orders.sync_sales_orders import enqueue_sync, pull_orders, sync_store
 from woocommerce_sync.orders.sync_state import SO_FIELDS, address_values, erpnext_snapshot, mark_synced
 from woocommerce_sync.products.links import products_of
-from woocommerce_sync.runs import SyncRun
+from woocommerce_sync.runs import SyncRun, sync_run
 
 # Document events -------------------------------------------------------------------------------
 
@@ -75,13 +77,15 @@ def on_update_after_submit(doc: Document, method: str | None = None) -> None:
 		_send_and_tell(doc, lambda client: push(client, doc.name))
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def sync_with_woocommerce(sales_order: str) -> str:
-	"""Actions > Sync with WooCommerce: the two-way rule for this one Sales Order, now."""
+	"""Actions > Sync with WooCommerce: the two-way rule for this one Sales Order, now. A pull
+	goes through the import, so the user must be allowed what an import makes."""
 	so = frappe.get_doc("Sales Order", sales_order)
 	so.check_permission("write")
 	if not so.woocommerce_server:
 		frappe.throw(_("Sales Order {0} is not linked to a WooCommerce store.").format(so.name))
+	check_documents(so.woocommerce_server, import_needs(check_store(so.woocommerce_server)))
 	try:
 		with get_client(so.woocommerce_server) as client:
 			if not so.woocommerce_id:
@@ -90,10 +94,11 @@ def sync_with_woocommerce(sales_order: str) -> str:
 						_("Submit Sales Order {0} first: only submitted orders are sent.").format(so.name)
 					)
 				return _("Sent to WooCommerce as order {0}.").format(export(client, so))
-			run = SyncRun(so.woocommerce_server, "Manual")
 			settings = frappe.get_doc(SETTINGS, so.woocommerce_server)
-			message = TwoWayPass(settings, client, run).sync([so.name])
-			run.finish()
+			with sync_run(so.woocommerce_server, "Manual", f"two-way sync of Sales Order {so.name}") as run:
+				message = TwoWayPass(settings, client, run).sync([so.name])
+			if run.error:
+				frappe.throw(run.error)
 			return message
 	except WooCommerceError as exc:
 		frappe.log_error(title=f"WooCommerce sync of Sales Order {so.name} failed", message=str(exc))
@@ -219,7 +224,6 @@ class TwoWayPass:
 		self.client = client
 		self.run = run
 		self.overlap = overlap
-		self.time_zone = get_system_timezone()
 
 	def run_store(self) -> None:
 		names = changed_sales_orders(self.settings.name)
@@ -241,7 +245,6 @@ class TwoWayPass:
 				frappe.db.rollback()
 				reason = explain(exc) if isinstance(exc, WooCommerceError) else str(exc)
 				self.run.fail(so.woocommerce_id, reason, sales_order=so.name)
-				frappe.log_error(title=f"WooCommerce two-way sync of Sales Order {so.name} failed")
 				messages.append(reason)
 		return "\n".join(messages)
 
@@ -257,7 +260,7 @@ class TwoWayPass:
 		erpnext = erpnext_snapshot(so)
 		decision = decide(
 			Side(snapshot_of_order(order), parse_gmt(order.get("date_modified_gmt"))),
-			Side(erpnext, site_time_to_utc(so.modified, self.time_zone)),
+			Side(erpnext, site_to_utc(so.modified)),
 			so.woocommerce_sync_hash,
 			self.overlap,
 		)

@@ -19,16 +19,19 @@ import frappe
 from erpnext.setup.utils import get_exchange_rate
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import cint, convert_utc_to_system_timezone, get_datetime, get_system_timezone, getdate
+from frappe.utils import cint, get_datetime
+from frappe.utils.html_utils import sanitize_html
 
-from woocommerce_sync.connection import SETTINGS, explain, get_client
+from woocommerce_sync import jobs
+from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import MANAGER_ROLES, ORDER_SYNC_JOB, ORDERS_OPERATION, SETTINGS
 from woocommerce_sync.core.client import (
 	MAX_PER_PAGE,
 	WooCommerceClient,
 	WooCommerceError,
 	WooCommerceNotFound,
 )
-from woocommerce_sync.core.conflict import Decision, Side, decide, site_time_to_utc, snapshot
+from woocommerce_sync.core.conflict import Decision, Side, decide, snapshot
 from woocommerce_sync.core.order_feed import (
 	OrderPage,
 	format_gmt,
@@ -37,25 +40,27 @@ from woocommerce_sync.core.order_feed import (
 )
 from woocommerce_sync.core.order_mapping import (
 	CANCELLING_STATUSES,
-	MappingConfig,
 	OrderMappingError,
 	SalesOrderDraft,
 	map_order,
 	should_import,
 )
+from woocommerce_sync.dates import naive_utc, site_date, site_to_utc, stored_utc
 from woocommerce_sync.desk import health
+from woocommerce_sync.manual_access import check_documents, check_store, import_needs
 from woocommerce_sync.orders.customers import CustomerResolver
 from woocommerce_sync.orders.ignored import ignored_ids
 from woocommerce_sync.orders.line_items import ItemResolver
 from woocommerce_sync.orders.live_key import live_key
 from woocommerce_sync.orders.mapping_config import mapping_config
 from woocommerce_sync.orders.sync_state import erpnext_snapshot, mark_synced
-from woocommerce_sync.runs import SyncRun
+from woocommerce_sync.runs import LONGEST_JOB, SyncRun, sync_run
 from woocommerce_sync.sales.documents import order_invoice
 from woocommerce_sync.sales.sync_invoice import SaleWorkflow
 from woocommerce_sync.webhooks.registration import webhook_problems, webhook_states
 
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+ONE_SECOND = timedelta(seconds=1)
 # Raised when a concurrent run wrote the same rows first; the order is simply tried again.
 CONFLICTS = (
 	frappe.DuplicateEntryError,
@@ -73,8 +78,8 @@ class ImportFilters:
 
 	ids: list[int] | None = None
 	statuses: list[str] | None = None
-	created_after: datetime | None = None
-	created_before: datetime | None = None
+	created_after: datetime | None = None  # aware UTC, that second included
+	created_before: datetime | None = None  # aware UTC, that second included
 	update_existing: bool = True
 
 	@property
@@ -85,7 +90,7 @@ class ImportFilters:
 # Entry points ---------------------------------------------------------------------------------
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def import_orders(
 	store: str,
 	ids: str | None = None,
@@ -96,25 +101,23 @@ def import_orders(
 	dry_run: int | str = 0,
 ) -> dict:
 	"""Desk's Import Orders: queued on the long queue, progress sent to the user who asked."""
-	frappe.only_for(("System Manager", "WooCommerce Manager"))
-	frappe.get_doc(SETTINGS, store).check_permission("read")
+	frappe.only_for(MANAGER_ROLES)
+	check_documents(store, import_needs(check_store(store)))
 	filters = parse_filters(ids, statuses, created_from, created_to, update_existing)
-	job = enqueue_sync(
+	queued = enqueue_sync(
 		store, "Manual", filters=filters, dry_run=cint(dry_run), notify_user=frappe.session.user
 	)
-	return {"queued": bool(job)}
+	return {"queued": queued}
 
 
 def enqueue_sync(
 	store: str, trigger: str, method: str = "woocommerce_sync.orders.sync_sales_orders.sync_store", **kwargs
-):
+) -> bool:
 	"""A long job per store and trigger; a second request while one is queued or running is dropped."""
-	return frappe.enqueue(
+	return jobs.enqueue(
 		method,
-		queue="long",
-		job_id=f"woocommerce-sync-orders::{store}::{trigger}",
-		deduplicate=True,
-		timeout=6 * 3600,
+		jobs.job_id(ORDER_SYNC_JOB, store, trigger),
+		timeout=int(LONGEST_JOB.total_seconds()),
 		store=store,
 		trigger=trigger,
 		**kwargs,
@@ -137,8 +140,8 @@ def parse_filters(
 	return ImportFilters(
 		ids=id_list or None,
 		statuses=status_list or None,
-		created_after=_as_utc(created_from) if created_from else None,
-		created_before=_as_utc(created_to, end_of_day=True) if created_to else None,
+		created_after=site_to_utc(created_from) if created_from else None,
+		created_before=site_to_utc(created_to, end_of_day=True) if created_to else None,
 		update_existing=bool(cint(update_existing)),
 	)
 
@@ -155,10 +158,9 @@ def sync_store(
 	"""`then` runs after the import with the same client and Sync Log (the hourly two-way pass)."""
 	filters = filters or ImportFilters()
 	settings = frappe.get_doc(SETTINGS, store)
-	run = SyncRun(store, trigger, dry_run=dry_run, operation="Orders")
-	importer = OrderImporter(settings, run, filters, dry_run)
-	done = 0
-	try:
+	with sync_run(store, trigger, "order sync", dry_run=dry_run, operation=ORDERS_OPERATION) as run:
+		importer = OrderImporter(settings, run, filters, dry_run)
+		done = 0
 		with get_client(settings) as client:
 			for page in _pages(client, settings, filters):
 				importer.import_page(page.orders)
@@ -187,32 +189,11 @@ def sync_store(
 							"Webhooks: {0}. Orders still arrive hourly; press Register Webhooks to repair them."
 						).format("; ".join(problems))
 					)
-	except WooCommerceError as exc:
-		frappe.db.rollback()
-		frappe.log_error(title=f"WooCommerce sync of store {store} failed", message=str(exc))
-		run.finish(error=explain(exc))
-		_record(run)
-		return run
-	except Exception:
-		frappe.db.rollback()
-		frappe.log_error(title=f"WooCommerce sync of store {store} crashed")
-		run.finish(error=_("The sync stopped on an unexpected error; see the Error Log."))
-		_record(run)
-		raise
-	run.finish()
-	_record(run)
-	if notify_user:
+	if notify_user and not run.error:
 		frappe.publish_realtime(
 			"woocommerce_import_done", {"store": store, "sync_log": run.name, **run.counts}, user=notify_user
 		)
 	return run
-
-
-def _record(run: SyncRun) -> None:
-	"""The store's health fields: this order sync's outcome (dry runs change nothing)."""
-	if not run.dry_run:
-		health.record_order_sync(run.store, run.name)
-		frappe.db.commit()
 
 
 def pull_orders(settings: Document, run: SyncRun, orders: list[dict]) -> None:
@@ -243,7 +224,7 @@ def _statuses(settings, filters: ImportFilters) -> list[str]:
 
 def _since(settings) -> datetime:
 	overlap = timedelta(minutes=cint(settings.sync_overlap_minutes))
-	return _as_utc(settings.last_sync) - overlap if settings.last_sync else EPOCH
+	return stored_utc(settings.last_sync) - overlap if settings.last_sync else EPOCH
 
 
 def _list_params(settings, filters: ImportFilters) -> dict[str, str]:
@@ -251,10 +232,11 @@ def _list_params(settings, filters: ImportFilters) -> dict[str, str]:
 		return modified_params(_since(settings), _statuses(settings, filters))
 	params = {"dates_are_gmt": "true", "orderby": "date", "order": "asc"}
 	params["status"] = ",".join(_statuses(settings, filters))
+	# WooCommerce's after and before exclude their own second; the filters include theirs.
 	if filters.created_after:
-		params["after"] = format_gmt(filters.created_after)
+		params["after"] = format_gmt(filters.created_after - ONE_SECOND)
 	if filters.created_before:
-		params["before"] = format_gmt(filters.created_before)
+		params["before"] = format_gmt(filters.created_before + ONE_SECOND)
 	return params
 
 
@@ -300,7 +282,7 @@ def _advance_cursor(settings, newest: datetime, failed_ids: set[int]) -> None:
 	save_retry_ids(
 		settings,
 		set(retry_ids(settings)) | failed_ids,
-		last_sync=newest.astimezone(timezone.utc).replace(tzinfo=None),
+		last_sync=naive_utc(newest),
 	)
 
 
@@ -410,7 +392,7 @@ class OrderImporter:
 			return "skipped"
 		if not self.filters.incremental and not self.filters.update_existing:
 			return "skipped"
-		modified = draft.date_modified_gmt.replace(tzinfo=None) if draft.date_modified_gmt else None
+		modified = naive_utc(draft.date_modified_gmt)
 		if (
 			current.woocommerce_modified
 			and modified
@@ -420,7 +402,7 @@ class OrderImporter:
 		if self.dry_run:
 			return "updated"
 		if status in CANCELLING_STATUSES:
-			return self.cancel(draft.woocommerce_id, status, _naive(draft.date_modified_gmt), current)
+			return self.cancel(draft.woocommerce_id, status, naive_utc(draft.date_modified_gmt), current)
 		if current.docstatus == 0:
 			self.update_draft(draft, current.name)
 			return "updated"
@@ -459,8 +441,9 @@ class OrderImporter:
 		values = {
 			"woocommerce_status": draft.status,
 			"woocommerce_payment_method": draft.payment_method_title or draft.payment_method,
-			"woocommerce_modified": _naive(draft.date_modified_gmt),
-			"woocommerce_customer_note": draft.customer_note or None,
+			"woocommerce_modified": naive_utc(draft.date_modified_gmt),
+			# db_set skips the sanitiser save runs, and Desk shows the note as HTML
+			"woocommerce_customer_note": sanitize_html(draft.customer_note) or None,
 			"customer_address": self.customers.address(customer, draft.billing_address)
 			or so.customer_address,
 			"shipping_address_name": self.customers.address(customer, draft.shipping_address)
@@ -489,9 +472,7 @@ class OrderImporter:
 			),
 			draft.date_modified_gmt,
 		)
-		erpnext = Side(
-			erpnext_snapshot(so), site_time_to_utc(get_datetime(so.modified), get_system_timezone())
-		)
+		erpnext = Side(erpnext_snapshot(so), site_to_utc(so.modified))
 		overlap = timedelta(minutes=cint(self.settings.sync_overlap_minutes))
 		return decide(woocommerce, erpnext, so.woocommerce_sync_hash, overlap) in (
 			Decision.PUSH,
@@ -536,7 +517,7 @@ class OrderImporter:
 	def fill(self, so, draft: SalesOrderDraft) -> None:
 		settings = self.settings
 		customer = self.customers.customer(draft.customer)
-		order_date = _site_date(draft.date_created_gmt)
+		order_date = site_date(draft.date_created_gmt)
 		so.update(
 			{
 				"company": settings.company,
@@ -561,7 +542,7 @@ class OrderImporter:
 				"woocommerce_live_key": live_key(self.store, draft.woocommerce_id),
 				"woocommerce_status": draft.status,
 				"woocommerce_payment_method": draft.payment_method_title or draft.payment_method,
-				"woocommerce_modified": _naive(draft.date_modified_gmt),
+				"woocommerce_modified": naive_utc(draft.date_modified_gmt),
 				"woocommerce_customer_note": draft.customer_note or None,
 				"woocommerce_last_synced": frappe.utils.now_datetime(),
 			}
@@ -657,9 +638,6 @@ class OrderImporter:
 		self.run.fail(woocommerce_id, reason)
 		if isinstance(woocommerce_id, int):
 			self.failed_ids.add(woocommerce_id)
-		frappe.log_error(
-			title=f"WooCommerce order {woocommerce_id} of store {self.store} failed", message=reason
-		)
 
 	def _reason(self, woocommerce_id: int, exc: Exception) -> str:
 		message = exc.args[0] if isinstance(exc, frappe.ValidationError) and exc.args else str(exc)
@@ -702,21 +680,3 @@ def _item_wise_detail(detail: dict[int, Decimal], item_codes: dict[int, str]) ->
 		code = item_codes[line_id]
 		by_item[code] = by_item.get(code, Decimal(0)) + amount
 	return json.dumps({code: [0, float(amount)] for code, amount in by_item.items()})
-
-
-def _naive(moment: datetime | None) -> datetime | None:
-	return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment else None
-
-
-def _site_date(moment: datetime | None):
-	"""The order's day in the site's time zone, which is what ERPNext's dates mean."""
-	if not moment:
-		return getdate()
-	return getdate(convert_utc_to_system_timezone(moment.astimezone(timezone.utc).replace(tzinfo=None)))
-
-
-def _as_utc(value, end_of_day: bool = False) -> datetime:
-	moment = get_datetime(value)
-	if end_of_day and len(str(value)) <= 10:
-		moment = moment + timedelta(days=1) - timedelta(seconds=1)
-	return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)

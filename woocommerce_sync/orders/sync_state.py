@@ -10,6 +10,7 @@ from datetime import datetime
 import frappe
 
 from woocommerce_sync.core.conflict import fingerprint, snapshot
+from woocommerce_sync.dates import naive_utc
 
 SO_FIELDS = [
 	"name",
@@ -31,7 +32,7 @@ def mark_synced(sales_order: str, woocommerce_modified: datetime | None, erpnext
 	erpnext = erpnext_snapshot(so) if erpnext is None else erpnext
 	values = {"woocommerce_sync_hash": fingerprint(erpnext), "woocommerce_last_synced": so.modified}
 	if woocommerce_modified:
-		values["woocommerce_modified"] = woocommerce_modified.replace(tzinfo=None)
+		values["woocommerce_modified"] = naive_utc(woocommerce_modified)
 	frappe.db.set_value("Sales Order", sales_order, values, update_modified=False)
 
 

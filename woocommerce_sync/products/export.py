@@ -12,16 +12,16 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
+from woocommerce_sync import jobs
 from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import EXPORT_JOB, ITEM_ROLES, SELL_ON_FIELD, SETTINGS
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
-from woocommerce_sync.core.prices import from_store_price
-from woocommerce_sync.orders.line_items import new_item_defaults
+from woocommerce_sync.manual_access import check_store
 from woocommerce_sync.products.links import describe, link_item, store_links, stores_selling
-from woocommerce_sync.products.prices import price_rules, price_updates
+from woocommerce_sync.products.prices import price_updates
 from woocommerce_sync.products.stock import stock_updates
-from woocommerce_sync.runs import SyncRun
+from woocommerce_sync.runs import SyncRun, sync_run
 
-SETTINGS = "WooCommerce Integration Settings"
 DIMENSIONS = ("length", "width", "height")
 WATCHED_FIELDS = (
 	"item_name",
@@ -34,10 +34,11 @@ WATCHED_FIELDS = (
 # Entry points ----------------------------------------------------------------------------------
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def sync_item(item_code: str) -> list[dict]:
 	"""The Item's Sync to WooCommerce: create or update it in every store it is sold on, now."""
-	frappe.only_for(("System Manager", "WooCommerce Manager", "Item Manager"))
+	frappe.only_for(ITEM_ROLES)
+	frappe.get_doc("Item", item_code).check_permission("write")
 	stores = stores_selling(item_code)
 	if not stores:
 		frappe.throw(
@@ -45,6 +46,8 @@ def sync_item(item_code: str) -> list[dict]:
 				"Item {0} is not sold on any WooCommerce store: choose stores in its Sell on WooCommerce Stores."
 			).format(frappe.bold(item_code))
 		)
+	for store in stores:
+		check_store(store)
 	results = []
 	for store in stores:
 		run = export_item(item_code, store, "Manual")
@@ -62,19 +65,16 @@ def sync_item(item_code: str) -> list[dict]:
 
 def on_item_update(doc, method=None) -> None:
 	"""Queue the export of an Item sold on a store when it is new or a pushed field changed."""
-	if doc.flags.from_woocommerce or not (doc.get("woocommerce_sell_on") or doc.variant_of):
+	if doc.flags.from_woocommerce or not (doc.get(SELL_ON_FIELD) or doc.variant_of):
 		return  # made from the shop's product, or sold on no store
 	template = doc.variant_of or doc.name
 	stores = stores_selling(doc.name)
 	if not stores or not _changed(doc):
 		return
 	for store in stores:
-		frappe.enqueue(
+		jobs.enqueue(
 			"woocommerce_sync.products.export.export_item",
-			queue="long",
-			job_id=f"woocommerce-export::{store}::{template}",
-			deduplicate=True,
-			enqueue_after_commit=True,
+			jobs.job_id(EXPORT_JOB, store, template),
 			item_code=template,
 			store=store,
 			trigger="Scheduler",
@@ -89,7 +89,7 @@ def _changed(doc) -> bool:
 
 
 def _stores(item) -> set[str]:
-	return {row.woocommerce_server for row in item.get("woocommerce_sell_on") or []}
+	return {row.woocommerce_server for row in item.get(SELL_ON_FIELD) or []}
 
 
 def export_item(item_code: str, store: str, trigger: str = "Manual") -> SyncRun:
@@ -98,23 +98,21 @@ def export_item(item_code: str, store: str, trigger: str = "Manual") -> SyncRun:
 	item = frappe.get_doc("Item", item_code)
 	if item.variant_of:
 		item = frappe.get_doc("Item", item.variant_of)
-	run = SyncRun(store, trigger)
-	run.note(_("Export of Item {0}.").format(item.name))
-	try:
-		with get_client(settings) as client:
-			Exporter(settings, client, run).export(item)
-	except WooCommerceError as exc:
-		frappe.db.rollback()
-		run.fail(item.name, explain(exc), reference=("Item", item.name))
-	except Exception as exc:
-		frappe.db.rollback()
-		frappe.log_error(title=f"WooCommerce export of Item {item.name} to store {store} failed")
-		run.fail(
-			item.name,
-			_("Store {0}, Item {1}: {2}").format(store, item.name, exc),
-			reference=("Item", item.name),
-		)
-	run.finish()
+	with sync_run(store, trigger, f"export of Item {item.name}") as run:
+		run.note(_("Export of Item {0}.").format(item.name))
+		try:
+			with get_client(settings) as client:
+				Exporter(settings, client, run).export(item)
+		except Exception as exc:
+			# The Item failed, not the run: the Sync Log lists it like a refused product of a batch.
+			frappe.db.rollback()
+			run.fail(
+				item.name,
+				explain(exc)
+				if isinstance(exc, WooCommerceError)
+				else _("Store {0}, Item {1}: {2}").format(store, item.name, exc),
+				reference=("Item", item.name),
+			)
 	return run
 
 

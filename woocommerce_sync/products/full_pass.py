@@ -12,18 +12,20 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from woocommerce_sync.connection import explain, get_client
-from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
+from woocommerce_sync import jobs
+from woocommerce_sync.connection import get_client
+from woocommerce_sync.constants import FULL_PASS_JOB, MANAGER_ROLES, SETTINGS, STOCK_OPERATION
+from woocommerce_sync.core.client import WooCommerceClient
 from woocommerce_sync.core.money import to_decimal
 from woocommerce_sync.core.product_batch import ProductUpdate
 from woocommerce_sync.core.stock import differs
+from woocommerce_sync.manual_access import PRICE_PULLING, check_documents, check_store
 from woocommerce_sync.products.links import describe, sold_links
-from woocommerce_sync.products.prices import price_updates, pull_prices, pushes_prices
+from woocommerce_sync.products.prices import price_updates, pull_prices, pulls_prices, pushes_prices
 from woocommerce_sync.products.push import push_updates, stock_not_managed
 from woocommerce_sync.products.stock import stock_updates
-from woocommerce_sync.runs import SyncRun
+from woocommerce_sync.runs import SyncRun, sync_run
 
-SETTINGS = "WooCommerce Integration Settings"
 FIELDS = (
 	"id,type,sku,name,status,manage_stock,stock_quantity,regular_price,sale_price,"
 	"date_on_sale_from,date_on_sale_to,variations,parent_id"
@@ -39,20 +41,22 @@ def enqueue_all_stores() -> None:
 			enqueue(store.name, "Scheduler")
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def sync_stock_now(store: str) -> dict:
 	"""The settings form's Sync Stock and Prices: the full pass, queued."""
-	frappe.only_for(("System Manager", "WooCommerce Manager"))
-	return {"queued": bool(enqueue(store, "Manual"))}
+	frappe.only_for(MANAGER_ROLES)
+	settings = check_store(store)
+	if pulls_prices(settings):
+		check_documents(store, PRICE_PULLING)
+	return {"queued": enqueue(store, "Manual")}
 
 
-def enqueue(store: str, trigger: str):
-	return frappe.enqueue(
+def enqueue(store: str, trigger: str) -> bool:
+	"""One full pass per store at a time, whoever asked for it."""
+	return jobs.enqueue(
 		"woocommerce_sync.products.full_pass.reconcile_store",
-		queue="long",
-		timeout=3600,
-		job_id=f"woocommerce-reconcile::{store}",
-		deduplicate=True,
+		jobs.job_id(FULL_PASS_JOB, store),
+		timeout=jobs.HOUR,
 		store=store,
 		trigger=trigger,
 	)
@@ -60,10 +64,9 @@ def enqueue(store: str, trigger: str):
 
 def reconcile_store(store: str, trigger: str = "Scheduler") -> SyncRun:
 	settings = frappe.get_doc(SETTINGS, store)
-	run = SyncRun(store, trigger, operation="Stock and Prices")
-	run.note(_("Full stock and price pass."))
-	links = sold_links(store)
-	try:
+	with sync_run(store, trigger, "full stock and price pass", operation=STOCK_OPERATION) as run:
+		run.note(_("Full stock and price pass."))
+		links = sold_links(store)
 		with get_client(settings) as client:
 			products = read_products(client, links)
 			present = []
@@ -87,18 +90,9 @@ def reconcile_store(store: str, trigger: str = "Scheduler") -> SyncRun:
 				updates += [u for u in price_updates(settings, present) if _price_differs(u, products[u.key])]
 			pull_prices(settings, present, products, run)
 			push_updates(client, store, run, updates)
-	except WooCommerceError as exc:
-		run.finish(error=explain(exc))
-		return run
-	except Exception:
-		frappe.db.rollback()
-		frappe.log_error(title=f"WooCommerce full stock pass failed for store {store}")
-		run.finish(error=_("Unexpected error; see the Error Log."))
-		return run
-	# Paired products that were already right in the shop.
-	run.counts["skipped"] = max(len(present) - run.counts["updated"] - run.counts["failed"], 0)
-	settings.db_set("last_stock_reconciliation", now_datetime())
-	run.finish()
+		# Paired products that were already right in the shop.
+		run.counts["skipped"] = max(len(present) - run.counts["updated"] - run.counts["failed"], 0)
+		settings.db_set("last_stock_reconciliation", now_datetime())
 	return run
 
 

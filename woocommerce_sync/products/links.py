@@ -11,9 +11,9 @@ from collections.abc import Sequence
 import frappe
 from frappe.utils import now_datetime
 
-LINK = "WooCommerce Item Link"
-ITEM_STORE = "WooCommerce Item Store"
-ProductKey = tuple[int, int]  # (product id, variation id); variation 0 for a simple product
+from woocommerce_sync.constants import ITEM_LINK, ITEM_LINKS_FIELD, ITEM_STORE, SELL_ON_FIELD
+from woocommerce_sync.core.product_matching import ProductKey
+
 _LINK_FIELDS = ["parent", "woocommerce_product_id", "woocommerce_variation_id"]
 
 
@@ -30,7 +30,7 @@ def sold_links(store: str, item_codes: Sequence[str] | None = None) -> list[frap
 		select link.parent as item_code, link.woocommerce_product_id as product_id,
 			link.woocommerce_variation_id as variation_id, item.is_stock_item, item.has_variants,
 			item.stock_uom
-		from `tab{LINK}` link
+		from `tab{ITEM_LINK}` link
 		join `tabItem` item on item.name = link.parent
 		where link.parenttype = 'Item' and link.woocommerce_server = %(store)s and item.disabled = 0
 			and (
@@ -63,7 +63,7 @@ def store_links(store: str, product_ids: Sequence[int] | None = None) -> dict[Pr
 		filters["woocommerce_product_id"] = ("in", list(product_ids))
 	return {
 		(row.woocommerce_product_id, row.woocommerce_variation_id): row.parent
-		for row in frappe.get_all(LINK, filters=filters, fields=_LINK_FIELDS)
+		for row in frappe.get_all(ITEM_LINK, filters=filters, fields=_LINK_FIELDS)
 	}
 
 
@@ -72,25 +72,11 @@ def products_of(store: str, item_codes: Sequence[str]) -> dict[str, ProductKey]:
 	if not item_codes:
 		return {}
 	rows = frappe.get_all(
-		LINK,
+		ITEM_LINK,
 		filters={"parenttype": "Item", "woocommerce_server": store, "parent": ("in", list(item_codes))},
 		fields=_LINK_FIELDS,
 	)
 	return {row.parent: (row.woocommerce_product_id, row.woocommerce_variation_id) for row in rows}
-
-
-def is_sold_on(item_code: str, store: str) -> bool:
-	template = frappe.db.get_value("Item", item_code, "variant_of")
-	return bool(
-		frappe.db.exists(
-			ITEM_STORE,
-			{
-				"parenttype": "Item",
-				"woocommerce_server": store,
-				"parent": ("in", [item_code, template or ""]),
-			},
-		)
-	)
 
 
 def stores_selling(item_code: str) -> list[str]:
@@ -110,8 +96,8 @@ def link_item(item_code: str, store: str, product_id: int, variation_id: int = 0
 	The unique index on the link rows still refuses a second Item for the same product."""
 	_append_row(
 		item_code,
-		"woocommerce_links",
-		LINK,
+		ITEM_LINKS_FIELD,
+		ITEM_LINK,
 		{
 			"woocommerce_server": store,
 			"woocommerce_product_id": product_id,
@@ -122,15 +108,15 @@ def link_item(item_code: str, store: str, product_id: int, variation_id: int = 0
 	if sell and not frappe.db.exists(
 		ITEM_STORE, {"parenttype": "Item", "parent": item_code, "woocommerce_server": store}
 	):
-		_append_row(item_code, "woocommerce_sell_on", ITEM_STORE, {"woocommerce_server": store})
+		_append_row(item_code, SELL_ON_FIELD, ITEM_STORE, {"woocommerce_server": store})
 
 
-def mark_synced(store: str, keys: Sequence[ProductKey]) -> None:
+def mark_links_synced(store: str, keys: Sequence[ProductKey]) -> None:
 	"""Stamp Last Synced on the link rows of products just pushed, one statement per batch."""
 	if not keys:
 		return
 	frappe.db.sql(
-		f"""update `tab{LINK}` set last_synced = %(now)s
+		f"""update `tab{ITEM_LINK}` set last_synced = %(now)s
 		where woocommerce_server = %(store)s
 			and (woocommerce_product_id, woocommerce_variation_id) in %(keys)s""",
 		{"now": now_datetime(), "store": store, "keys": tuple(tuple(key) for key in keys)},

@@ -13,7 +13,9 @@ from collections.abc import Iterator
 import frappe
 from frappe import _
 
+from woocommerce_sync import jobs
 from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import MANAGER_ROLES, MAP_PRODUCTS_JOB, SETTINGS
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
 from woocommerce_sync.core.product_batch import chunks
 from woocommerce_sync.core.product_matching import (
@@ -22,43 +24,43 @@ from woocommerce_sync.core.product_matching import (
 	plan_mapping,
 	product_from_json,
 )
+from woocommerce_sync.manual_access import ITEM_MAKING, check_documents, check_store
 from woocommerce_sync.products.links import link_item, sold_links, store_links
 from woocommerce_sync.products.pull import ItemMaker
-from woocommerce_sync.runs import SyncRun
+from woocommerce_sync.runs import SyncRun, sync_run
 
-SETTINGS = "WooCommerce Integration Settings"
 FIELDS = "id,type,sku,name,attributes,variations,parent_id"
 LISTED_ITEMS = 100
 NOT_FOUND_PREFIXES = ("no Item matches SKU", "it has no SKU")
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def map_existing_products(store: str, create_items: bool = False, dry_run: bool = False) -> dict:
 	"""The settings form's Map Existing Products, queued on the long queue."""
-	frappe.only_for(("System Manager", "WooCommerce Manager"))
-	job = frappe.enqueue(
+	frappe.only_for(MANAGER_ROLES)
+	check_store(store)
+	if not frappe.utils.sbool(dry_run):
+		check_documents(store, ITEM_MAKING if frappe.utils.sbool(create_items) else [("Item", "write")])
+	queued = jobs.enqueue(
 		"woocommerce_sync.products.mapping.map_products",
-		queue="long",
-		timeout=3600,
-		job_id=f"woocommerce-map-products::{store}",
-		deduplicate=True,
+		jobs.job_id(MAP_PRODUCTS_JOB, store),
+		timeout=jobs.HOUR,
 		store=store,
 		trigger="Manual",
 		create_items=frappe.utils.sbool(create_items),
 		dry_run=frappe.utils.sbool(dry_run),
 	)
-	return {"queued": bool(job)}
+	return {"queued": queued}
 
 
 def map_products(
 	store: str, trigger: str = "Manual", create_items: bool = False, dry_run: bool = False
 ) -> SyncRun:
 	settings = frappe.get_doc(SETTINGS, store)
-	run = SyncRun(store, trigger, dry_run=dry_run)
-	run.note(
-		_("Map Existing Products by Item field {0}.").format(settings.product_match_field or "item_code")
-	)
-	try:
+	with sync_run(store, trigger, "product mapping", dry_run=dry_run) as run:
+		run.note(
+			_("Map Existing Products by Item field {0}.").format(settings.product_match_field or "item_code")
+		)
 		with get_client(settings) as client:
 			products = [product for product, _json in iter_store_products(client)]
 			plan = plan_mapping(
@@ -85,12 +87,8 @@ def map_products(
 						product.label,
 						_("Store {0}: {1} was not paired: {2}.").format(store, product.label, reason),
 					)
-	except WooCommerceError as exc:
-		run.finish(error=explain(exc))
-		return run
-	report_unmatched_items(run, plan.unmatched_items)
-	report_not_sold(run, store, [item_code for item_code, _product in plan.already_linked])
-	run.finish()
+		report_unmatched_items(run, plan.unmatched_items)
+		report_not_sold(run, store, [item_code for item_code, _product in plan.already_linked])
 	return run
 
 

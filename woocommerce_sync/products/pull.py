@@ -8,21 +8,22 @@ from frappe import _
 from frappe.utils import flt
 
 from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import MANAGER_ROLES, SELL_ON_FIELD
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
 from woocommerce_sync.core.prices import from_store_price
+from woocommerce_sync.manual_access import ITEM_MAKING, check_documents, check_store
 from woocommerce_sync.orders.line_items import new_item_defaults
 from woocommerce_sync.products.export import DIMENSIONS
 from woocommerce_sync.products.links import describe, link_item, store_links
 from woocommerce_sync.products.prices import price_rules
 
-SETTINGS = "WooCommerce Integration Settings"
 
-
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def pull_product(store: str, product_id: int) -> dict:
 	"""Make an Item (or a template with its variants) from a WooCommerce product."""
-	frappe.only_for(("System Manager", "WooCommerce Manager"))
-	settings = frappe.get_doc(SETTINGS, store)
+	frappe.only_for(MANAGER_ROLES)
+	settings = check_store(store)
+	check_documents(store, ITEM_MAKING)
 	try:
 		with get_client(settings) as client:
 			product = client.get(f"products/{int(product_id)}")
@@ -78,7 +79,7 @@ class ItemMaker:
 		item = frappe.get_doc(
 			{**self.base(product, str(product.get("name") or item_code)), "item_code": item_code, **extra}
 		)
-		item.append("woocommerce_sell_on", {"woocommerce_server": self.store})
+		item.append(SELL_ON_FIELD, {"woocommerce_server": self.store})
 		item.flags.from_woocommerce = True
 		item.insert(ignore_permissions=True)
 		link_item(item.name, self.store, *key, sell=False)

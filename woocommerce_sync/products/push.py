@@ -14,15 +14,15 @@ import frappe
 from frappe import _
 
 from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import SETTINGS, STOCK_OPERATION
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError, WooCommerceUnavailable
 from woocommerce_sync.core.product_batch import ProductUpdate, plan_batches
 from woocommerce_sync.products import queue as product_queue
-from woocommerce_sync.products.links import describe, mark_synced, sold_links
+from woocommerce_sync.products.links import describe, mark_links_synced, sold_links
 from woocommerce_sync.products.prices import price_updates, pushes_prices
 from woocommerce_sync.products.stock import stock_updates, stock_warehouses
-from woocommerce_sync.runs import SyncRun
+from woocommerce_sync.runs import SyncRun, sync_run
 
-SETTINGS = "WooCommerce Integration Settings"
 NOTE_LIMIT = 50
 
 
@@ -59,15 +59,13 @@ def push_items(settings, stock_items: set[str], price_items: set[str], trigger: 
 	updates += price_updates(settings, [link for link in links if link.item_code in price_items])
 	if not updates:
 		return None
-	run = SyncRun(settings.name, trigger, operation="Stock and Prices")
-	run.note(_("Stock and price push after changes in ERPNext."))
-	try:
+	# Store errors go up to push_pending, which queues the items again when the store was down.
+	with sync_run(
+		settings.name, trigger, "stock and price push", raise_store_errors=True, operation=STOCK_OPERATION
+	) as run:
+		run.note(_("Stock and price push after changes in ERPNext."))
 		with get_client(settings) as client:
 			push_updates(client, settings.name, run, updates)
-	except WooCommerceError as exc:
-		run.finish(error=explain(exc))
-		raise
-	run.finish()
 	return run
 
 
@@ -95,7 +93,7 @@ def push_updates(
 			run.count("updated")
 			done.append(update.key)
 			pushed.append(f"{update.item_code}: {_summary(update.fields)}")
-		mark_synced(store, done)
+		mark_links_synced(store, done)
 		frappe.db.commit()
 	if pushed:
 		more = len(pushed) - NOTE_LIMIT

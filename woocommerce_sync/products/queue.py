@@ -9,6 +9,8 @@ reads a quantity that is not committed yet). `product_push.push_pending` drains 
 
 import frappe
 
+from woocommerce_sync.constants import SETTINGS
+
 STOCK = "woocommerce_sync:stock_pending"  # "item code<US>warehouse"
 PRICE = "woocommerce_sync:price_pending"  # item code
 SEPARATOR = "\x1f"
@@ -28,7 +30,7 @@ def on_sales_order(doc, method=None) -> None:
 def on_item_price(doc, method=None) -> None:
 	"""Only prices of a list some enabled store pushes (buying lists change with every purchase)."""
 	if doc.price_list and frappe.get_all(
-		"WooCommerce Integration Settings",
+		SETTINGS,
 		filters={"enabled": 1},
 		or_filters={"regular_price_list": doc.price_list, "sale_price_list": doc.price_list},
 		limit=1,

@@ -4,8 +4,9 @@ import frappe
 from erpnext.selling.doctype.sales_order.sales_order import make_delivery_note
 from frappe import _
 
+from woocommerce_sync.dates import site_date_time
 from woocommerce_sync.runs import SyncRun
-from woocommerce_sync.sales.documents import error_message, site_datetime
+from woocommerce_sync.sales.documents import error_message
 
 
 def deliver(so, order: dict, run: SyncRun) -> str | None:
@@ -20,7 +21,7 @@ def deliver(so, order: dict, run: SyncRun) -> str | None:
 	else:
 		note = make_delivery_note(so.name)
 		note.set_posting_time = 1
-		note.posting_date, note.posting_time = site_datetime(
+		note.posting_date, note.posting_time = site_date_time(
 			order.get("date_completed_gmt") or order.get("date_modified_gmt")
 		)
 		note.insert(ignore_permissions=True)

@@ -1,10 +1,7 @@
-"""Small helpers the sale workflow's modules share: finding an order's documents, dates, undoing."""
-
-from datetime import date, datetime, time, timezone
+"""Small helpers the sale workflow's modules share: finding an order's documents, undoing."""
 
 import frappe
 from frappe import _
-from frappe.utils import convert_utc_to_system_timezone, get_datetime
 
 from woocommerce_sync.orders.live_key import live_key
 
@@ -25,16 +22,6 @@ def order_invoice(store: str, woocommerce_id: int | str) -> str | None:
 			"docstatus": ("<", 2),
 		},
 	)
-
-
-def site_datetime(gmt: str | None) -> tuple[date, time]:
-	"""A WooCommerce *_gmt time as the site's (date, time), which is what ERPNext's posting fields mean."""
-	if gmt:
-		moment = get_datetime(str(gmt).replace("T", " "))
-	else:
-		moment = datetime.now(timezone.utc).replace(tzinfo=None)
-	local = convert_utc_to_system_timezone(moment)
-	return local.date(), local.time().replace(microsecond=0)
 
 
 def undo(doctype: str, name: str, docstatus: int) -> str | None:

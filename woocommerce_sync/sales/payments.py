@@ -12,7 +12,8 @@ from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_ent
 from frappe import _
 from frappe.utils import flt, getdate
 
-from woocommerce_sync.sales.documents import site_datetime, undo
+from woocommerce_sync.dates import site_date_time
+from woocommerce_sync.sales.documents import undo
 
 
 def receive_payment(settings, invoice, order: dict) -> str | None:
@@ -22,7 +23,7 @@ def receive_payment(settings, invoice, order: dict) -> str | None:
 	reference = order.get("transaction_id") or _("WooCommerce order {0}").format(
 		order.get("number") or order["id"]
 	)
-	return _pay(settings, invoice, order, reference, site_datetime(order.get("date_paid_gmt"))[0])
+	return _pay(settings, invoice, order, reference, site_date_time(order.get("date_paid_gmt"))[0])
 
 
 def refund_payment(settings, credit_note, order: dict) -> str | None:

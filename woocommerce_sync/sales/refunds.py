@@ -14,9 +14,9 @@ from frappe.utils import flt, get_datetime
 
 from woocommerce_sync.connection import get_client
 from woocommerce_sync.core.refund_mapping import CreditNoteDraft, map_refund, refund_ids
+from woocommerce_sync.dates import site_date_time
 from woocommerce_sync.orders.mapping_config import mapping_config
 from woocommerce_sync.runs import SyncRun
-from woocommerce_sync.sales.documents import site_datetime
 from woocommerce_sync.sales.payments import refund_payment
 
 
@@ -124,9 +124,7 @@ def credit_note(settings, invoice, order: dict, draft: CreditNoteDraft) -> str:
 			for charge in draft.charges
 		],
 	)
-	posting_date, posting_time = site_datetime(
-		draft.date_created_gmt.replace(tzinfo=None).isoformat() if draft.date_created_gmt else None
-	)
+	posting_date, posting_time = site_date_time(draft.date_created_gmt)
 	invoice_posted = get_datetime(f"{invoice.posting_date} {invoice.posting_time}")
 	if get_datetime(f"{posting_date} {posting_time}") < invoice_posted:
 		posting_date, posting_time = invoice_posted.date(), invoice_posted.time()

@@ -13,16 +13,17 @@ import frappe
 from erpnext.selling.doctype.sales_order.sales_order import make_sales_invoice
 from frappe import _
 
-from woocommerce_sync.connection import SETTINGS, explain, get_client
-from woocommerce_sync.core.client import WooCommerceError
+from woocommerce_sync.connection import get_client
+from woocommerce_sync.constants import SETTINGS
 from woocommerce_sync.core.order_mapping import CANCELLING_STATUSES, normalize_status
-from woocommerce_sync.runs import SyncRun
+from woocommerce_sync.dates import site_date_time
+from woocommerce_sync.manual_access import check_documents, check_store, refund_needs, sale_needs
+from woocommerce_sync.runs import SyncRun, sync_run
 from woocommerce_sync.sales.deliveries import deliver, undo_deliveries
 from woocommerce_sync.sales.documents import (
 	error_message,
 	live_sales_order,
 	order_invoice,
-	site_datetime,
 	undo,
 )
 from woocommerce_sync.sales.payments import cancel_payments, receive_payment
@@ -84,7 +85,7 @@ class SaleWorkflow:
 					"payment_schedule": [],
 				}
 			)
-			invoice.posting_date, invoice.posting_time = site_datetime(
+			invoice.posting_date, invoice.posting_time = site_date_time(
 				order.get("date_paid_gmt") or order.get("date_completed_gmt") or order.get("date_created_gmt")
 			)
 			invoice.insert(ignore_permissions=True)
@@ -127,26 +128,30 @@ class SaleWorkflow:
 # Manual actions and commands --------------------------------------------------------------------
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def create_invoice(sales_order: str) -> dict:
 	"""Sales Order > Actions > Create Invoice: the invoice (and payment, as configured) now."""
 	return _manual(sales_order, "create_invoices")
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def sync_order_refunds(sales_order: str) -> dict:
 	"""Sales Order > Actions > Sync Refunds: a Credit Note for each refund not yet credited."""
 	return _manual(sales_order, "sync_refunds")
 
 
 def _manual(sales_order: str, action: str) -> dict:
-	"""One order, at once, for a user who may read the Sales Order and create Sales Invoices."""
+	"""One order, at once, for a user who may read the Sales Order and the store and make (and
+	submit, as the store does) every document the workflow will make."""
 	so = frappe.get_doc("Sales Order", sales_order)
 	so.check_permission("read")
-	if not frappe.has_permission("Sales Invoice", "create"):
-		frappe.throw(_("You may not create Sales Invoices."), frappe.PermissionError)
 	if not (so.woocommerce_server and so.woocommerce_id):
 		frappe.throw(_("Sales Order {0} did not come from WooCommerce.").format(so.name))
+	settings = check_store(so.woocommerce_server)
+	check_documents(
+		settings.name,
+		sale_needs(settings, invoice=True) if action == "create_invoices" else refund_needs(settings),
+	)
 	run = run_for_orders(so.woocommerce_server, action, [int(so.woocommerce_id)], trigger="Manual")
 	if run.failures or not (run.counts["created"] or run.counts["skipped"]):
 		frappe.throw(run.failures[0]["reason"] if run.failures else "; ".join(run.notes))
@@ -163,19 +168,12 @@ def run_for_orders(
 	"""create_invoices or sync_refunds for the store's live submitted Sales Orders (or those ids),
 	each order its own transaction, read from WooCommerce 100 at a time."""
 	settings = frappe.get_doc(SETTINGS, store)
-	run = SyncRun(store, trigger)
-	workflow = SaleWorkflow(settings, run)
-	ids = ids or [int(i) for i in order_ids_to_follow(store, action)]
-	try:
+	with sync_run(store, trigger, action) as run:
+		workflow = SaleWorkflow(settings, run)
+		ids = ids or [int(i) for i in order_ids_to_follow(store, action)]
 		with get_client(settings) as client:
 			for start in range(0, len(ids), 100):
 				_follow_page(client, workflow, action, ids[start : start + 100], on_progress)
-	except WooCommerceError as exc:
-		frappe.db.rollback()
-		frappe.log_error(title=f"WooCommerce store {store}: {action} failed", message=str(exc))
-		run.finish(error=explain(exc))
-		return run
-	run.finish()
 	return run
 
 
@@ -205,7 +203,6 @@ def _follow_page(
 			frappe.db.rollback()
 			reason = _("WooCommerce store {0}, order {1}: {2}").format(store, order["id"], error_message(exc))
 			run.fail(order["id"], reason)
-			frappe.log_error(title=f"WooCommerce order {order['id']} of store {store} failed", message=reason)
 		if on_progress:
 			on_progress(1)
 

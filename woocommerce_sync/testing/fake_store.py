@@ -158,8 +158,9 @@ class FakeWooCommerceStore:
 	def inject_fault(self, kind: str, times: int = 1, path_prefix: str | None = None, **options: Any) -> None:
 		"""Queue a fault: status (code=500/502/503, html=False), rate_limit (retry_after=1),
 		timeout (seconds=5, answers after that delay), truncated (a cut JSON body), unauthorized,
-		html (status=200: a web page instead of JSON)."""
-		if kind not in {"status", "rate_limit", "timeout", "truncated", "unauthorized", "html"}:
+		html (status=200: a web page instead of JSON), nested (depth=100000: valid JSON nested deeper
+		than Python's recursion limit)."""
+		if kind not in {"status", "rate_limit", "timeout", "truncated", "unauthorized", "html", "nested"}:
 			raise ValueError(f"unknown fault {kind}")
 		with self.lock:
 			self._faults.append({"kind": kind, "left": times, "path_prefix": path_prefix, **options})
@@ -545,6 +546,10 @@ def _handler_for(store: FakeWooCommerceStore) -> type[BaseHTTPRequestHandler]:
 			if kind == "html":
 				page = b"<!DOCTYPE html><html><head><title>Security check</title></head><body>Access denied</body></html>"
 				self._send_raw(fault.get("status", 200), page, "text/html; charset=UTF-8")
+				return True
+			if kind == "nested":
+				depth = fault.get("depth", 100_000)
+				self._send_raw(200, b"[" * depth + b"]" * depth, "application/json; charset=UTF-8")
 				return True
 			if kind == "truncated":
 				full = json.dumps(store.orders.get(16) or {"id": 0, "pad": "x" * 100}).encode()

@@ -4,6 +4,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import nowdate
 
+from woocommerce_sync.constants import SETTINGS
 from woocommerce_sync.products.links import link_item
 from woocommerce_sync.products.push import push_pending
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
@@ -144,7 +145,7 @@ class ProductStoreTestCase(FrappeTestCase):
 		self.addCleanup(self.disable_store)
 
 	def disable_store(self):
-		frappe.db.set_value("WooCommerce Integration Settings", self.store, "enabled", 0)
+		frappe.db.set_value(SETTINGS, self.store, "enabled", 0)
 		frappe.db.commit()
 
 	def push(self):

@@ -9,8 +9,9 @@ from decimal import Decimal
 from unittest.mock import patch
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
+from frappe.tests.utils import change_settings
 
+from woocommerce_sync.constants import ITEM_LINK, ORDER, SETTINGS, SYNC_LOG
 from woocommerce_sync.orders.sync_sales_orders import (
 	ImportFilters,
 	OrderImporter,
@@ -18,7 +19,6 @@ from woocommerce_sync.orders.sync_sales_orders import (
 	parse_filters,
 	sync_store,
 )
-from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 from woocommerce_sync.tests.utils import (
 	StoreTestCase,
 	enable_euro,
@@ -71,7 +71,7 @@ class TestImportRecordedOrders(ImportTestCase):
 		self.assertEqual([i.item_code for i in so.items], ["TSHIRT-CLASSIC", "HOODIE-L"])
 		self.assertIn("Size: L", so.items[1].description)
 		link = frappe.get_all(
-			"WooCommerce Item Link",
+			ITEM_LINK,
 			filters={"woocommerce_server": self.store, "woocommerce_product_id": 11},
 			fields=["parent", "woocommerce_variation_id"],
 		)
@@ -147,7 +147,7 @@ class TestIncrementalSync(ImportTestCase):
 		run = sync_store(self.store, "Scheduler")
 		self.assertEqual(run.counts["created"], 2)
 		self.assertEqual(run.counts["failed"], 1)
-		log = frappe.get_doc("WooCommerce Sync Log", run.name)
+		log = frappe.get_doc(SYNC_LOG, run.name)
 		self.assertEqual(log.status, "Partial Failure")
 		reason = log.failures[0].reason
 		self.assertIn(f"WooCommerce store {self.store}", reason)
@@ -169,7 +169,7 @@ class TestIncrementalSync(ImportTestCase):
 		self.settings.db_set("statuses_to_import", "processing\npartial-shipped")
 		frappe.db.commit()
 		run = sync_store(self.store, "Scheduler")
-		log = frappe.get_doc("WooCommerce Sync Log", run.name)
+		log = frappe.get_doc(SYNC_LOG, run.name)
 		self.assertEqual(log.status, "Failed")
 		self.assertIn(f"WooCommerce store {self.store}", log.notes)
 		self.assertIn("status", log.notes)
@@ -270,7 +270,7 @@ class TestExactlyOnce(ImportTestCase):
 			run = sync_store(self.store, "Manual", ImportFilters(ids=[order["id"]]))
 		self.assertEqual(run.counts["failed"], 1)
 		self.assertIn("QueryDeadlockError", run.failures[0]["reason"])
-		retry = frappe.db.get_value("WooCommerce Integration Settings", self.store, "retry_order_ids")
+		retry = frappe.db.get_value(SETTINGS, self.store, "retry_order_ids")
 		self.assertEqual(retry, str(order["id"]))
 
 	def test_concurrent_imports_make_one_sales_order_each(self):
@@ -293,10 +293,11 @@ class TestManualImport(ImportTestCase):
 		self.assertEqual(run.counts["created"], 3)
 		self.assertEqual(sales_orders(self.store), [])
 		self.assertEqual(frappe.db.count("Customer"), customers)
-		self.assertIn("Dry run", frappe.db.get_value("WooCommerce Sync Log", run.name, "notes"))
+		self.assertIn("Dry run", frappe.db.get_value(SYNC_LOG, run.name, "notes"))
 
 	def test_filters_from_text(self):
-		filters = parse_filters("111, 222,333", "Processing,on-hold", "2026-01-01", "2026-01-31", "1")
+		with change_settings("System Settings", time_zone="UTC"):
+			filters = parse_filters("111, 222,333", "Processing,on-hold", "2026-01-01", "2026-01-31", "1")
 		self.assertEqual(filters.ids, [111, 222, 333])
 		self.assertEqual(filters.statuses, ["processing", "on-hold"])
 		self.assertEqual(filters.created_after, datetime(2026, 1, 1, tzinfo=timezone.utc))
@@ -305,9 +306,39 @@ class TestManualImport(ImportTestCase):
 		with self.assertRaisesRegex(frappe.ValidationError, "must be numbers"):
 			parse_filters("12a")
 
+	def test_created_dates_are_days_of_the_site_as_in_the_order_list(self):
+		"""02:00 UTC on 1 November is 22:00 on 31 October in New York: a shop there asking for the
+		orders created on 1 November does not mean this one, in the import as in the list."""
+		[order] = self.fake.generate_orders(1, start=datetime(2026, 11, 1, 2, 0, tzinfo=timezone.utc))
+
+		def imported(first: str, last: str) -> int:
+			return count_orders(self.store, parse_filters(created_from=first, created_to=last))
+
+		def listed(first: str, last: str) -> int:
+			return len(
+				frappe.get_list(
+					ORDER,
+					filters={"store": self.store, "date_created": ["between", [first, last]]},
+					fields=["woocommerce_id"],
+				)
+			)
+
+		with change_settings("System Settings", time_zone="America/New_York"):
+			for first, last, expected in (
+				("2026-11-01", "2026-11-01", 0),
+				("2026-10-31", "2026-10-31", 1),
+				("2026-10-01", "2026-10-31", 1),
+			):
+				self.assertEqual(imported(first, last), expected, (first, last))
+				self.assertEqual(listed(first, last), expected, (first, last))
+			after = parse_filters(created_from="2026-11-01").created_after
+		self.assertEqual(after, datetime(2026, 11, 1, 4, 0, tzinfo=timezone.utc))  # EDT is UTC-4
+		self.assertEqual(order["date_created_gmt"], "2026-11-01T02:00:00")
+
 	def test_created_range_and_count(self):
 		self.fake.generate_orders(5, start=LATER)
-		filters = parse_filters(created_from="2026-11-23")
+		# The recorded orders are from 23 November, 04:27 UTC: still the 22nd on a site west of London.
+		filters = parse_filters(created_from="2026-11-22")
 		self.assertEqual(count_orders(self.store, filters), 8)  # 3 recorded orders and 5 new ones
 		run = sync_store(self.store, "Command", filters)
 		self.assertEqual(run.counts["created"] + run.counts["skipped"], 8)

@@ -4,6 +4,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from woocommerce_sync import install
+from woocommerce_sync.constants import MANAGER_ROLE, MODULE, REQUEST_LOG, SETTINGS, SYNC_LOG, WEBHOOK_DELIVERY
 
 
 class TestInstall(FrappeTestCase):
@@ -11,7 +12,7 @@ class TestInstall(FrappeTestCase):
 		return {(dt, f["fieldname"]) for dt, fields in install.get_custom_fields().items() for f in fields}
 
 	def installed_fields(self) -> set[tuple[str, str]]:
-		rows = frappe.get_all("Custom Field", filters={"module": install.MODULE}, fields=["dt", "fieldname"])
+		rows = frappe.get_all("Custom Field", filters={"module": MODULE}, fields=["dt", "fieldname"])
 		return {(r.dt, r.fieldname) for r in rows}
 
 	def test_custom_fields_exist_with_columns(self):
@@ -32,22 +33,22 @@ class TestInstall(FrappeTestCase):
 		self.assertTrue(indexes)
 
 	def test_migrate_is_idempotent(self):
-		before = frappe.db.count("Custom Field", {"module": install.MODULE})
+		before = frappe.db.count("Custom Field", {"module": MODULE})
 		install.after_migrate()
 		install.after_migrate()
-		self.assertEqual(frappe.db.count("Custom Field", {"module": install.MODULE}), before)
-		self.assertEqual(frappe.db.count("Role", {"name": install.ROLE}), 1)
+		self.assertEqual(frappe.db.count("Custom Field", {"module": MODULE}), before)
+		self.assertEqual(frappe.db.count("Role", {"name": MANAGER_ROLE}), 1)
 
 	def test_role_and_permissions(self):
-		self.assertTrue(frappe.db.exists("Role", install.ROLE))
+		self.assertTrue(frappe.db.exists("Role", MANAGER_ROLE))
 		for doctype in (
-			"WooCommerce Integration Settings",
-			"WooCommerce Request Log",
-			"WooCommerce Sync Log",
-			"WooCommerce Webhook Delivery",
+			SETTINGS,
+			REQUEST_LOG,
+			SYNC_LOG,
+			WEBHOOK_DELIVERY,
 		):
 			roles = {p.role for p in frappe.get_meta(doctype).permissions if p.read}
-			self.assertEqual(roles, {"System Manager", install.ROLE}, doctype)
+			self.assertEqual(roles, {"System Manager", MANAGER_ROLE}, doctype)
 
 	def test_item_link_is_unique_per_store_product_variation(self):
 		indexes = frappe.db.sql(
@@ -69,6 +70,6 @@ class TestInstall(FrappeTestCase):
 		from frappe.core.doctype.log_settings.log_settings import _supports_log_clearing
 
 		hooks = frappe.get_hooks("default_log_clearing_doctypes")
-		for doctype in ("WooCommerce Request Log", "WooCommerce Sync Log", "WooCommerce Webhook Delivery"):
+		for doctype in (REQUEST_LOG, SYNC_LOG, WEBHOOK_DELIVERY):
 			self.assertIn(doctype, hooks)
 			self.assertTrue(_supports_log_clearing(doctype))

@@ -85,7 +85,9 @@ class TestLayoutMigration(FrappeTestCase):
 
 		moved = requeue_old_jobs()
 
-		self.assertEqual(set(moved), {import_job.id, tick.id, failed.id})
+		# Other jobs of this site may be waiting too (a test bench has no worker): only ours are checked.
+		self.assertLessEqual({import_job.id, tick.id, failed.id}, set(moved))
+		self.assertNotIn(other_site.id, moved)
 		connection = get_redis_conn()
 		import_job = Job.fetch(import_job.id, connection=connection)
 		self.assertEqual(import_job.kwargs["method"], "woocommerce_sync.orders.sync_sales_orders.sync_store")

@@ -3,18 +3,15 @@
 from typing import ClassVar
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, nowdate
 
 from woocommerce_sync.products.full_pass import reconcile_store
 from woocommerce_sync.products.links import link_item
 from woocommerce_sync.products.push import push_pending
-from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 from woocommerce_sync.tests.product_utils import (
 	SALE_PRICE_LIST,
 	ProductStoreTestCase,
 	make_item,
-	make_stock_settings,
 	paired_items,
 )
 

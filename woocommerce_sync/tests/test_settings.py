@@ -2,15 +2,16 @@
 
 import json
 import socket
+from unittest.mock import patch
 
 import frappe
 from frappe.deferred_insert import save_to_db
 from frappe.tests.utils import FrappeTestCase
 
+from woocommerce_sync.connection import ALLOW_PRIVATE_STORE_URLS
+from woocommerce_sync.constants import REQUEST_LOG
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 from woocommerce_sync.tests.utils import get_company, get_other_company, make_settings
-
-REQUEST_LOG = "WooCommerce Request Log"
 
 
 class TestSettingsValidation(FrappeTestCase):
@@ -25,6 +26,21 @@ class TestSettingsValidation(FrappeTestCase):
 	def test_http_is_allowed_on_loopback(self):
 		doc = make_settings(store_url="http://127.0.0.1:8080/").insert()
 		self.assertEqual(doc.store_url, "http://127.0.0.1:8080")
+
+	def test_private_addresses_need_the_site_config_key(self):
+		"""The test site sets the key (the fake store is on 127.0.0.1); here it is taken away."""
+		cases = [
+			("http://127.0.0.1:8080", "127.0.0.1"),
+			("https://10.1.2.3", "10.1.2.3"),
+			("https://[fd00::5]", "fd00::5"),
+			("https://169.254.169.254", "169.254.169.254"),
+		]
+		for url, address in cases:
+			with patch.dict(frappe.local.conf, {ALLOW_PRIVATE_STORE_URLS: 0}):
+				with self.assertRaisesRegex(frappe.ValidationError, ALLOW_PRIVATE_STORE_URLS) as raised:
+					make_settings(store_name="private-shop", store_url=url).insert()
+			self.assertIn(f"WooCommerce store private-shop: {url} leads to {address}", str(raised.exception))
+			self.assertEqual(make_settings(store_url=url).insert().store_url, url, "allowed with the key")
 
 	def test_statuses_are_normalised(self):
 		doc = make_settings(statuses_to_import="wc-Processing, on-hold\n\ncompleted\nprocessing").insert()
@@ -143,6 +159,17 @@ class TestConnection(FrappeTestCase):
 		self.assertFalse(result["ok"])
 		self.assertIn("instead of JSON", result["message"])
 
+	def test_a_store_url_now_on_a_private_address_is_not_called(self):
+		"""Checked again when a client is built, so a DNS change after saving cannot get past."""
+		doc = make_settings(self.store).insert()
+		self.store.reset_counters()
+		with patch.dict(frappe.local.conf, {ALLOW_PRIVATE_STORE_URLS: 0}):
+			result = doc.test_connection()
+		self.assertFalse(result["ok"])
+		self.assertIn(f"WooCommerce store {doc.name}: {self.store.url} leads to 127.0.0.1", result["message"])
+		self.assertIn(f"set-config {ALLOW_PRIVATE_STORE_URLS} 1", result["message"])
+		self.assertEqual(self.store.request_count(), 0)
+
 	def test_tls_error(self):
 		doc = make_settings(self.store, store_url=self.store.url.replace("http://", "https://")).insert()
 		result = doc.test_connection()
@@ -154,6 +181,7 @@ class TestConnection(FrappeTestCase):
 		doc.test_connection()
 		bad = make_settings(self.store, consumer_secret="cs_" + "9" * 40).insert()
 		bad.test_connection()
+		save_to_db()  # what the scheduler does within a minute; Test Connection leaves it queued
 		rows = frappe.get_all(REQUEST_LOG, filters={"store": ("in", [doc.name, bad.name])}, fields=["*"])
 		self.assertGreaterEqual(len(rows), 3)
 		self.assertEqual(

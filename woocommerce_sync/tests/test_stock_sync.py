@@ -7,17 +7,15 @@ makes its own store and Items and disables the store when done.
 import json
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import nowdate
 
+from woocommerce_sync.constants import ITEM_STORE, SETTINGS, SYNC_LOG
 from woocommerce_sync.products.full_pass import reconcile_store
 from woocommerce_sync.products.links import link_item
 from woocommerce_sync.products.push import push_pending
-from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 from woocommerce_sync.tests.product_utils import (
 	ProductStoreTestCase,
 	make_item,
-	make_stock_settings,
 	paired_items,
 	receive,
 	selling_doc,
@@ -42,13 +40,13 @@ class StockTestCase(ProductStoreTestCase):
 
 	def latest_log(self):
 		name = frappe.get_all(
-			"WooCommerce Sync Log",
+			SYNC_LOG,
 			filters={"store": self.store},
 			order_by="creation desc",
 			limit=1,
 			pluck="name",
 		)[0]
-		return frappe.get_doc("WooCommerce Sync Log", name)
+		return frappe.get_doc(SYNC_LOG, name)
 
 
 class TestStockDocuments(StockTestCase):
@@ -150,7 +148,7 @@ class TestStockDocuments(StockTestCase):
 	def test_nothing_is_pushed_for_items_not_sold_on_the_store(self):
 		(sold,) = paired_items(self.fake, self.store, 1)
 		(not_sold,) = paired_items(self.fake, self.store, 1)
-		frappe.db.delete("WooCommerce Item Store", {"parent": not_sold})
+		frappe.db.delete(ITEM_STORE, {"parent": not_sold})
 		frappe.db.commit()
 		self.fake.reset_counters()
 		receive([not_sold], 7)
@@ -267,9 +265,7 @@ class TestFullPass(StockTestCase):
 		self.assertIn("Manage stock", reasons[unmanaged])
 		self.assertIn("no longer exists", reasons[deleted])
 		self.assertEqual(set(reasons), {unmanaged, deleted})
-		self.assertTrue(
-			frappe.db.get_value("WooCommerce Integration Settings", self.store, "last_stock_reconciliation")
-		)
+		self.assertTrue(frappe.db.get_value(SETTINGS, self.store, "last_stock_reconciliation"))
 
 	def test_full_pass_reads_quantities_with_one_query_per_batch(self):
 		items = paired_items(self.fake, self.store, 120)

@@ -6,7 +6,6 @@ import typing
 from datetime import datetime, timedelta, timezone
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from woocommerce_sync.orders.sales_order_to_woocommerce import (
 	sync_both_ways,
@@ -14,8 +13,7 @@ from woocommerce_sync.orders.sales_order_to_woocommerce import (
 	woocommerce_admin_url,
 )
 from woocommerce_sync.orders.sync_sales_orders import ImportFilters, sync_store
-from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
-from woocommerce_sync.tests.utils import StoreTestCase, get_company, make_importing_settings
+from woocommerce_sync.tests.utils import StoreTestCase, get_company
 
 API = "/wp-json/wc/v3/orders"
 

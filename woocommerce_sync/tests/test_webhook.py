@@ -1,6 +1,8 @@
 """The webhook endpoint on a real site: recorded deliveries, signatures, unknown stores, the job."""
 
 import json
+import statistics
+import time
 import typing
 from datetime import datetime, timedelta, timezone
 from unittest.mock import patch
@@ -12,13 +14,13 @@ from frappe.utils.background_jobs import get_job
 from werkzeug.test import EnvironBuilder
 
 from woocommerce_sync import webhook
-from woocommerce_sync.core.webhook import ORDER_TOPICS, signature
+from woocommerce_sync.constants import SYNC_LOG, WEBHOOK_DELIVERY
+from woocommerce_sync.core.webhook import ORDER_TOPICS, body_hash, signature
 from woocommerce_sync.orders.sync_sales_orders import sync_store
 from woocommerce_sync.testing.fake_store import FIXTURES, FakeWooCommerceStore
 from woocommerce_sync.testing.site_server import serve_site, site_headers
 from woocommerce_sync.tests.utils import (
 	StoreTestCase,
-	make_importing_settings,
 	make_settings,
 	run_concurrently,
 )
@@ -30,9 +32,6 @@ def recorded(number: int) -> tuple[dict, bytes]:
 	delivery = json.loads((FIXTURES / f"webhook_delivery_{number}.json").read_text())
 	headers = {k: v for k, v in delivery["headers"].items() if k not in ("Host", "Content-Length")}
 	return headers, delivery["body"].encode()
-
-
-DELIVERY = "WooCommerce Webhook Delivery"
 
 
 def signed(topic: str, payload: dict, secret: str = "s3cret", delivery_id: str = "d-1") -> tuple[dict, bytes]:
@@ -66,7 +65,7 @@ class WebhookTestCase(StoreTestCase):
 
 	def deliveries(self) -> list[frappe._dict]:
 		return frappe.get_all(
-			DELIVERY,
+			WEBHOOK_DELIVERY,
 			filters={"store": self.store},
 			fields=["topic", "order_id", "delivery_id", "status", "sync_log", "reason", "creation", "name"],
 			order_by="creation asc",
@@ -99,18 +98,63 @@ class TestWebhookEndpoint(WebhookTestCase):
 		self.assertEqual([o.woocommerce_id for o in self.live_orders()], ["21"])
 		[delivery] = self.deliveries()
 		self.assertEqual(delivery.status, "Processed")
-		self.assertEqual(frappe.db.get_value("WooCommerce Sync Log", delivery.sync_log, "trigger"), "Webhook")
+		self.assertEqual(frappe.db.get_value(SYNC_LOG, delivery.sync_log, "trigger"), "Webhook")
 
 	def test_redeliveries_and_a_late_older_delivery_make_one_sales_order(self):
 		self.fake.add_order({**json.loads(recorded(1)[1]), "date_modified_gmt": "2026-11-23T04:27:22"})
+		created = recorded(1)
+		resent = ({**created[0], "X-WC-Webhook-Delivery-ID": "resent"}, created[1])
 		calls = []
-		for headers, body in (recorded(1), recorded(3), recorded(1)):  # created, updated, created again
+		for headers, body in (created, recorded(3), resent):  # created, updated, created again
 			calls += self.post(headers, body)[2]
 		self.assertEqual({c.kwargs["job_id"] for c in calls}, {f"woocommerce-webhook::{self.store}::21"})
 		self.run_jobs(calls)
 		self.assertEqual(len(self.live_orders()), 1)
 		self.assertEqual({d.status for d in self.deliveries()}, {"Processed"})
 		self.assertEqual(len(self.deliveries()), 3, "every delivery is on record")
+
+	def test_a_replayed_delivery_is_answered_without_a_second_row_or_job(self):
+		order, other = self.fake.generate_orders(2, status="processing")
+		first = self.post(*signed("order.created", order, delivery_id="same-second"))
+		replay = self.post(*signed("order.created", order, delivery_id="same-second"))
+		self.assertEqual((first[0], len(first[2])), (200, 1))
+		self.assertEqual((replay[0], replay[1], replay[2]), (200, {"ok": True}, []))
+		# WooCommerce's delivery id is wp_hash(webhook id . second): another order may share it.
+		sibling = self.post(*signed("order.created", other, delivery_id="same-second"))
+		self.assertEqual((sibling[0], len(sibling[2])), (200, 1))
+		self.assertEqual(
+			sorted((d.order_id, d.delivery_id) for d in self.deliveries()),
+			sorted([(order["id"], "same-second"), (other["id"], "same-second")]),
+		)
+		[hashed] = frappe.get_all(
+			WEBHOOK_DELIVERY, filters={"store": self.store, "order_id": order["id"]}, pluck="body_hash"
+		)
+		self.assertEqual(hashed, body_hash(signed("order.created", order)[1]))
+
+	def test_an_order_id_beyond_the_int_column_is_rejected_on_record(self):
+		status, result, calls = self.post(*signed("order.updated", {"id": 2**70}))
+		self.assertEqual((status, result, calls), (400, {"ok": False}, []))
+		[delivery] = self.deliveries()
+		self.assertEqual((delivery.status, delivery.order_id), ("Rejected", 0))
+		self.assertIn(str(2**70), delivery.reason)
+
+	def test_a_signed_deeply_nested_body_is_rejected_on_record(self):
+		body = b'{"id": 7, "meta_data": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+		headers = {"X-WC-Webhook-Topic": "order.updated", "X-WC-Webhook-Signature": signature("s3cret", body)}
+		status, result, calls = self.post(headers, body)
+		self.assertEqual((status, result, calls), (400, {"ok": False}, []))
+		[delivery] = self.deliveries()
+		self.assertEqual(delivery.status, "Rejected")
+		self.assertIn("nested too deeply", delivery.reason)
+
+	def test_frappe_does_not_sanitise_the_anonymous_body(self):
+		"""Frappe runs its HTML sanitiser over a guest's arguments unless the method is xss_safe; the
+		raw body is what is verified, so that work is wasted on every delivery."""
+		self.addCleanup(frappe.set_user, frappe.session.user)
+		frappe.set_user("Guest")
+		frappe.local.form_dict = frappe._dict(note="<img src=x onerror=alert(1)>")
+		frappe.is_whitelisted(webhook.receive)
+		self.assertEqual(frappe.local.form_dict.note, "<img src=x onerror=alert(1)>")
 
 	def test_ping_gets_200_and_queues_nothing(self):
 		status, result, calls = self.post(*recorded(2))
@@ -129,7 +173,9 @@ class TestWebhookEndpoint(WebhookTestCase):
 		for case_headers, case_body, store in cases:
 			status, result, calls = self.post(case_headers, case_body, store)
 			self.assertEqual((status, result, calls), (401, {"ok": False}, []))
-		self.assertEqual(frappe.db.count(DELIVERY, {"store": ("in", [self.store, "no-such-store"])}), 0)
+		self.assertEqual(
+			frappe.db.count(WEBHOOK_DELIVERY, {"store": ("in", [self.store, "no-such-store"])}), 0
+		)
 
 	def test_signed_garbage_is_a_400_on_record_not_a_500(self):
 		body = b"not json at all"
@@ -139,6 +185,32 @@ class TestWebhookEndpoint(WebhookTestCase):
 		[delivery] = self.deliveries()
 		self.assertEqual((delivery.status, delivery.topic), ("Rejected", "order.created"))
 		self.assertIn("not JSON", delivery.reason)
+
+
+class TestUnknownStoresAnswerInTheSameTime(WebhookTestCase):
+	def test_known_and_unknown_stores_take_the_same_time_to_refuse(self):
+		"""A wrong signature for a real store and for a made-up one: the same work (one query, one
+		decryption, one HMAC), so the answer's timing does not tell which store names exist."""
+		headers, body = signed("order.created", {"id": 5}, secret="not-the-secret")
+
+		def receive_time(store: str) -> float:
+			frappe.local.request = EnvironBuilder(
+				method="POST", query_string={"store": store}, data=body, headers=headers
+			).get_request()
+			frappe.local.response = frappe._dict()
+			started = time.perf_counter()
+			webhook.receive()
+			elapsed = time.perf_counter() - started
+			self.assertEqual(frappe.local.response.http_status_code, 401)
+			return elapsed
+
+		known, unknown = [], []
+		for attempt in range(240):  # interleaved, so load on the machine falls on both alike
+			pair = (known, self.store), (unknown, "no-such-store")
+			for times, store in pair if attempt % 2 else pair[::-1]:
+				times.append(receive_time(store))
+		known, unknown = statistics.median(known[40:]), statistics.median(unknown[40:])  # warm
+		self.assertLess(abs(known - unknown) / max(known, unknown), 0.10, (known, unknown))
 
 
 class TestDeletedAndRestoredOrders(WebhookTestCase):
@@ -195,7 +267,9 @@ class TestNothingIsLost(WebhookTestCase):
 		self.assertIn("consumer key", delivery.reason)
 		self.assertEqual(self.live_orders(), [])
 
-		frappe.db.set_value(DELIVERY, delivery.name, "creation", delivery.creation - timedelta(minutes=11))
+		frappe.db.set_value(
+			WEBHOOK_DELIVERY, delivery.name, "creation", delivery.creation - timedelta(minutes=11)
+		)
 		with patch("frappe.enqueue") as enqueue:
 			deliveries.requeue_stale_deliveries()
 		requeued = [c for c in enqueue.call_args_list if c.kwargs["store"] == self.store]
@@ -208,7 +282,7 @@ class TestNothingIsLost(WebhookTestCase):
 	def test_a_delivery_arriving_while_its_job_runs_is_handled_by_that_job(self):
 		order = self.fake.generate_orders(1, status="processing")[0]
 		calls = self.post(*signed("order.created", order))[2]
-		real_sync_store = webhook.sync_store
+		real_sync_store = deliveries.sync_store
 
 		def sync_then_another_delivery(*args, **kwargs):
 			run = real_sync_store(*args, **kwargs)
@@ -220,7 +294,7 @@ class TestNothingIsLost(WebhookTestCase):
 				frappe.db.commit()
 			return run
 
-		with patch.object(webhook, "sync_store", side_effect=sync_then_another_delivery) as sync:
+		with patch.object(deliveries, "sync_store", side_effect=sync_then_another_delivery) as sync:
 			self.run_jobs(calls)
 		self.assertEqual(sync.call_count, 2)
 		self.assertEqual([d.status for d in self.deliveries()], ["Processed", "Processed"])
@@ -333,6 +407,6 @@ class TestWebhookRegistration(FrappeTestCase):
 		register_webhooks(self.settings.name)
 		self.ours()[1]["status"] = "disabled"
 		run = sync_store(self.settings.name, "Scheduler")
-		notes = frappe.db.get_value("WooCommerce Sync Log", run.name, "notes")
+		notes = frappe.db.get_value(SYNC_LOG, run.name, "notes")
 		self.assertIn("webhook is disabled", notes)
 		self.assertIn("Register Webhooks", notes)

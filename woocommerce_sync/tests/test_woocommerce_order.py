@@ -11,16 +11,14 @@ import frappe.api
 from frappe.app import make_form_dict
 from frappe.desk import reportview
 from frappe.desk.form import load
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import convert_utc_to_system_timezone
 from werkzeug.test import EnvironBuilder
 
-from woocommerce_sync.orders.order_view import OrderNotInStore
-from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
+from woocommerce_sync.constants import ORDER
+from woocommerce_sync.orders.order_view import OrderNotFound
 from woocommerce_sync.tests.utils import StoreTestCase, make_importing_settings
 from woocommerce_sync.woocommerce_sync.doctype.woocommerce_order.woocommerce_order import sync_order
 
-DOCTYPE = "WooCommerce Order"
 ORDERS = "/wp-json/wc/v3/orders"
 SEEDED = {16, 17, 18}  # the recorded orders the fake store starts with, created 2026-11-23; 18 is on hold
 MARCH_2 = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
@@ -72,10 +70,10 @@ class TestListCountAndRead(WooCommerceOrderTestCase):
 	def test_pages_are_read_live_one_request_each(self):
 		filters = {"store": self.store}
 		first = frappe.get_list(
-			DOCTYPE, filters=filters, fields=["name", "woocommerce_id"], limit_page_length=20
+			ORDER, filters=filters, fields=["name", "woocommerce_id"], limit_page_length=20
 		)
 		second = frappe.get_list(
-			DOCTYPE, filters=filters, fields=["name", "woocommerce_id"], limit_start=20, limit_page_length=20
+			ORDER, filters=filters, fields=["name", "woocommerce_id"], limit_start=20, limit_page_length=20
 		)
 		self.assertEqual(self.ids(first) + self.ids(second), self.newest_first)
 		self.assertEqual(len(second), 8)
@@ -86,9 +84,7 @@ class TestListCountAndRead(WooCommerceOrderTestCase):
 
 	def test_rows_carry_the_order_and_its_sales_order(self):
 		sync_order(f"{self.store}:16")
-		rows = frappe.get_list(
-			DOCTYPE, filters={"store": self.store, "name": f"{self.store}:16"}, fields=["*"]
-		)
+		rows = frappe.get_list(ORDER, filters={"store": self.store, "name": f"{self.store}:16"}, fields=["*"])
 		self.assertEqual(len(rows), 1)
 		row = rows[0]
 		self.assertEqual(
@@ -102,7 +98,7 @@ class TestListCountAndRead(WooCommerceOrderTestCase):
 
 	def test_filter_by_status(self):
 		rows = frappe.get_list(
-			DOCTYPE, filters={"store": self.store, "status": "on-hold"}, fields=["woocommerce_id"]
+			ORDER, filters={"store": self.store, "status": "on-hold"}, fields=["woocommerce_id"]
 		)
 		self.assertEqual(sorted(self.ids(rows)), sorted([18, *self.march_5]))
 		self.assertEqual(self.list_requests()[-1]["query"]["status"], "on-hold")
@@ -110,7 +106,7 @@ class TestListCountAndRead(WooCommerceOrderTestCase):
 	def test_filter_by_date_created_in_site_time(self):
 		def ids_for(condition):
 			rows = frappe.get_list(
-				DOCTYPE,
+				ORDER,
 				filters={"store": self.store, "date_created": condition},
 				fields=["woocommerce_id"],
 				limit_page_length=100,
@@ -132,14 +128,14 @@ class TestListCountAndRead(WooCommerceOrderTestCase):
 
 	def test_search_by_id(self):
 		rows = frappe.get_list(
-			DOCTYPE, filters={"store": self.store, "name": ["like", "%17%"]}, fields=["name"]
+			ORDER, filters={"store": self.store, "name": ["like", "%17%"]}, fields=["name"]
 		)
 		self.assertEqual([r.name for r in rows], [f"{self.store}:17"])
 		self.assertEqual(self.list_requests()[-1]["query"]["include"], "17")
-		by_name = frappe.get_list(DOCTYPE, filters={"name": f"{self.store}:18"}, fields=["woocommerce_id"])
+		by_name = frappe.get_list(ORDER, filters={"name": f"{self.store}:18"}, fields=["woocommerce_id"])
 		self.assertEqual(self.ids(by_name), [18], "the store comes from the name")
 		by_text = frappe.get_list(
-			DOCTYPE, filters={"store": self.store, "name": ["like", "%Jane%"]}, fields=["name"]
+			ORDER, filters={"store": self.store, "name": ["like", "%Jane%"]}, fields=["name"]
 		)
 		self.assertEqual(
 			[r.name for r in by_text], [f"{self.store}:18", f"{self.store}:16"], "WooCommerce's search"
@@ -147,20 +143,20 @@ class TestListCountAndRead(WooCommerceOrderTestCase):
 
 	def test_count_from_the_total_header(self):
 		self.assertEqual(
-			frappe.client.get_count(DOCTYPE, filters={"store": self.store}), len(self.newest_first)
+			frappe.client.get_count(ORDER, filters={"store": self.store}), len(self.newest_first)
 		)
 		self.assertEqual(
 			reportview_call(
 				"get_count",
-				doctype=DOCTYPE,
-				filters=[[DOCTYPE, "store", "=", self.store], [DOCTYPE, "status", "=", "on-hold"]],
+				doctype=ORDER,
+				filters=[[ORDER, "store", "=", self.store], [ORDER, "status", "=", "on-hold"]],
 			),
 			4,
 		)
 		self.assertEqual(self.list_requests()[-1]["query"]["per_page"], "1")
 
 	def test_get_the_order_with_its_lines(self):
-		doc = frappe.get_doc(DOCTYPE, f"{self.store}:16")
+		doc = frappe.get_doc(ORDER, f"{self.store}:16")
 		order = self.fake.orders[16]
 		self.assertEqual(
 			(doc.store, doc.woocommerce_id, doc.number, doc.status), (self.store, 16, "16", "processing")
@@ -180,11 +176,11 @@ class TestListCountAndRead(WooCommerceOrderTestCase):
 		self.assertEqual(self.fake.request_count("GET", f"{ORDERS}/16"), 1)
 
 	def test_the_store_cannot_be_written_through_it(self):
-		doc = frappe.get_doc(DOCTYPE, f"{self.store}:16")
+		doc = frappe.get_doc(ORDER, f"{self.store}:16")
 		with self.assertRaises(frappe.ValidationError):
 			doc.save()
 		with self.assertRaises(frappe.ValidationError):
-			frappe.get_doc({"doctype": DOCTYPE, "store": self.store}).insert()
+			frappe.get_doc({"doctype": ORDER, "store": self.store}).insert()
 
 
 class TestDeskAndRestApi(WooCommerceOrderTestCase):
@@ -195,48 +191,46 @@ class TestDeskAndRestApi(WooCommerceOrderTestCase):
 
 	def test_client_get_list_and_count(self):
 		rows = frappe.client.get_list(
-			DOCTYPE, fields=["name", "status"], filters={"store": self.store}, limit_page_length=5
+			ORDER, fields=["name", "status"], filters={"store": self.store}, limit_page_length=5
 		)
 		self.assertEqual(len(rows), 5)
-		self.assertEqual(frappe.client.get_count(DOCTYPE, filters={"store": self.store}), 25)
+		self.assertEqual(frappe.client.get_count(ORDER, filters={"store": self.store}), 25)
 		self.assertEqual(
-			frappe.client.get_count(
-				DOCTYPE, filters=json.dumps({"store": self.store, "status": "processing"})
-			),
+			frappe.client.get_count(ORDER, filters=json.dumps({"store": self.store, "status": "processing"})),
 			sum(1 for o in self.fake.orders.values() if o["status"] == "processing"),
 		)
 
 	def test_desk_list_view_calls(self):
-		fields = [f"`tab{DOCTYPE}`.`{f}`" for f in DESK_FIELDS]
-		filters = [[DOCTYPE, "store", "=", self.store], [DOCTYPE, "status", "like", "%processing%"]]
+		fields = [f"`tab{ORDER}`.`{f}`" for f in DESK_FIELDS]
+		filters = [[ORDER, "store", "=", self.store], [ORDER, "status", "like", "%processing%"]]
 		data = reportview_call(
 			"get",
-			doctype=DOCTYPE,
+			doctype=ORDER,
 			fields=fields,
 			filters=filters,
 			start=20,
 			page_length=20,
-			order_by=f"`tab{DOCTYPE}`.`date_created` desc",
+			order_by=f"`tab{ORDER}`.`date_created` desc",
 			with_comment_count=1,
 		)
 		self.assertEqual(data["keys"], list(DESK_FIELDS))
 		expected = sum(1 for o in self.fake.orders.values() if o["status"] == "processing")
 		self.assertEqual(len(data["values"]), expected - 20)
-		self.assertEqual(reportview_call("get_count", doctype=DOCTYPE, filters=filters), expected)
+		self.assertEqual(reportview_call("get_count", doctype=ORDER, filters=filters), expected)
 		self.assertEqual(len(self.list_requests()), 2)
 
 	def test_desk_form_and_sidebar(self):
 		frappe.local.response = frappe._dict(docs=[])
-		load.getdoc(DOCTYPE, f"{self.store}:16")
+		load.getdoc(ORDER, f"{self.store}:16")
 		doc = frappe.response.docs[0]
 		self.assertEqual((doc.name, doc.customer_name), (f"{self.store}:16", "Jane Doe"))
 		self.assertEqual(len(doc.lines), len(self.fake.orders[16]["line_items"]))
-		stats = reportview.get_sidebar_stats(json.dumps(["_user_tags"]), DOCTYPE, json.dumps([]))
+		stats = reportview.get_sidebar_stats(json.dumps(["_user_tags"]), ORDER, json.dumps([]))
 		self.assertEqual(stats, {"stats": {}})
 
 	def test_api_resource_list_and_one_order(self):
 		status, body = api_get(
-			f"/api/resource/{DOCTYPE}",
+			f"/api/resource/{ORDER}",
 			filters=json.dumps([["store", "=", self.store]]),
 			fields=json.dumps(["name", "woocommerce_id", "total"]),
 			limit_page_length=3,
@@ -244,7 +238,7 @@ class TestDeskAndRestApi(WooCommerceOrderTestCase):
 		self.assertEqual(status, 200)
 		self.assertEqual(len(body["data"]), 3)
 		self.assertEqual(set(body["data"][0]), {"name", "woocommerce_id", "total"})
-		status, body = api_get(f"/api/resource/{DOCTYPE}/{self.store}:17")
+		status, body = api_get(f"/api/resource/{ORDER}/{self.store}:17")
 		self.assertEqual(status, 200)
 		self.assertEqual(
 			(body["data"]["woocommerce_id"], body["data"]["status"]), (17, self.fake.orders[17]["status"])
@@ -255,7 +249,7 @@ class TestDeskAndRestApi(WooCommerceOrderTestCase):
 		frappe.set_user("Guest")
 		self.addCleanup(frappe.set_user, "Administrator")
 		with self.assertRaises(frappe.PermissionError):
-			frappe.client.get_list(DOCTYPE, filters={"store": self.store})
+			frappe.client.get_list(ORDER, filters={"store": self.store})
 		with self.assertRaises(frappe.PermissionError):
 			sync_order(f"{self.store}:16")
 
@@ -263,10 +257,10 @@ class TestDeskAndRestApi(WooCommerceOrderTestCase):
 class TestSyncAction(WooCommerceOrderTestCase):
 	def test_creates_then_updates_then_has_nothing_to_do(self):
 		name = f"{self.store}:16"
-		created = frappe.get_doc(DOCTYPE, name).sync_with_erpnext()
+		created = frappe.get_doc(ORDER, name).sync_with_erpnext()
 		self.assertEqual(created["outcome"], "created", created["message"])
 		self.assertIn("was created", created["message"])
-		self.assertEqual(frappe.get_doc(DOCTYPE, name).sales_order, created["sales_order"])
+		self.assertEqual(frappe.get_doc(ORDER, name).sales_order, created["sales_order"])
 		self.fake.set_time(LATER)
 		self.fake.orders[16]["customer_note"] = "Leave it at the door"
 		self.fake._stamp(self.fake.orders[16])
@@ -309,35 +303,33 @@ class TestSyncAction(WooCommerceOrderTestCase):
 
 class TestErrors(WooCommerceOrderTestCase):
 	def test_a_deleted_order_is_a_clear_not_found(self):
-		with self.assertRaises(OrderNotInStore) as caught:
-			frappe.get_doc(DOCTYPE, f"{self.store}:999999")
-		self.assertIn(self.store, str(caught.exception))
-		self.assertIn("999999", str(caught.exception))
-		self.assertIn("deleted", str(caught.exception))
-		with self.assertRaises(OrderNotInStore):
-			api_get(f"/api/resource/{DOCTYPE}/{self.store}:999999")
-		self.assertEqual(OrderNotInStore.http_status_code, 404)
-		with self.assertRaises(OrderNotInStore):
-			load.getdoc(DOCTYPE, f"{self.store}:999999")  # Desk's form shows the message, not a blank page
-		with self.assertRaises(OrderNotInStore):
+		with self.assertRaises(OrderNotFound) as caught:
+			frappe.get_doc(ORDER, f"{self.store}:999999")
+		self.assertIn(f"{self.store}:999999 was not found", str(caught.exception))
+		with self.assertRaises(OrderNotFound):
+			api_get(f"/api/resource/{ORDER}/{self.store}:999999")
+		self.assertEqual(OrderNotFound.http_status_code, 404)
+		with self.assertRaises(OrderNotFound):
+			load.getdoc(ORDER, f"{self.store}:999999")  # Desk's form shows the message, not a blank page
+		with self.assertRaises(OrderNotFound):
 			sync_order(f"{self.store}:999999")
 
 	def test_refused_keys_are_explained(self):
 		self.fake.inject_fault("unauthorized", times=2)
 		with self.assertRaises(frappe.ValidationError) as caught:
-			frappe.get_list(DOCTYPE, filters={"store": self.store})
+			frappe.get_list(ORDER, filters={"store": self.store})
 		self.assertIn("refused the consumer key", str(caught.exception))
 		self.assertIn(self.store, str(caught.exception))
 		with self.assertRaises(frappe.ValidationError) as caught:
-			frappe.get_doc(DOCTYPE, f"{self.store}:16")
+			frappe.get_doc(ORDER, f"{self.store}:16")
 		self.assertIn("Order 16", str(caught.exception))
 		self.assertIn("refused the consumer key", str(caught.exception))
 
 	def test_a_bad_name_or_filter_says_what_to_use(self):
-		with self.assertRaises(frappe.DoesNotExistError):
-			frappe.get_doc(DOCTYPE, "no-colon-here")
+		with self.assertRaises(OrderNotFound):
+			frappe.get_doc(ORDER, "no-colon-here")
 		with self.assertRaises(frappe.ValidationError) as caught:
-			frappe.get_list(DOCTYPE, filters={"store": self.store, "total": [">", 5]})
+			frappe.get_list(ORDER, filters={"store": self.store, "total": [">", 5]})
 		self.assertIn("filter by store, status", str(caught.exception))
 
 

@@ -8,6 +8,8 @@ reinstall brings the fields back. Each step raises AssertionError, failing the C
 import frappe
 from frappe.utils import add_days, nowdate
 
+from woocommerce_sync.constants import SETTINGS
+
 MARKER = "uninstall-check"
 
 
@@ -15,7 +17,7 @@ def prepare() -> None:
 	from woocommerce_sync.tests.utils import get_company, make_settings
 
 	company = get_company()
-	if not frappe.db.exists("WooCommerce Integration Settings", MARKER):
+	if not frappe.db.exists(SETTINGS, MARKER):
 		make_settings(store_name=MARKER).insert()
 	if not frappe.db.exists("Customer", MARKER):
 		frappe.get_doc(
@@ -40,7 +42,9 @@ def prepare() -> None:
 			"woocommerce_id": "424242",
 			"items": [{"item_code": MARKER, "qty": 1, "rate": 10, "warehouse": company.warehouse}],
 		}
-	).insert()
+	)
+	order.flags.from_woocommerce = True  # as the import makes it: only the app links an order
+	order.insert()
 	order.submit()
 	frappe.db.commit()
 	print(f"prepared {order.name}")
@@ -50,7 +54,7 @@ def verify_after_uninstall() -> None:
 	orders = frappe.get_all("Sales Order", filters={"po_no": MARKER, "docstatus": 1}, pluck="name")
 	assert orders, "the Sales Orders linked to a store must survive uninstall"
 	assert not frappe.db.exists("Custom Field", {"module": "WooCommerce Sync"}), "custom fields left behind"
-	assert not frappe.db.exists("DocType", "WooCommerce Integration Settings")
+	assert not frappe.db.exists("DocType", SETTINGS)
 	assert (
 		frappe.db.sql("select woocommerce_id from `tabSales Order` where name=%s", orders[0])[0][0]
 		== "424242"

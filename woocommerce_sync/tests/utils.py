@@ -7,9 +7,9 @@ from collections.abc import Callable
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from woocommerce_sync.constants import SETTINGS
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 
-SETTINGS = "WooCommerce Integration Settings"
 OTHER_COMPANY = "_Test WooCommerce Other Company"
 
 
@@ -50,7 +50,7 @@ def make_settings(store: FakeWooCommerceStore | None = None, **overrides) -> "fr
 	company = get_company()
 	values = {
 		"doctype": SETTINGS,
-		"store_name": overrides.pop("store_name", f"test-shop-{frappe.generate_hash(length=6)}"),
+		"store_name": overrides.pop("store_name", f"test-shop-{frappe.generate_hash(length=10)}"),
 		"store_url": store.url if store else "https://shop.example.com",
 		"consumer_key": store.consumer_key if store else "ck_" + "1" * 40,
 		"consumer_secret": store.consumer_secret if store else "cs_" + "2" * 40,
@@ -138,3 +138,15 @@ class StoreTestCase(FrappeTestCase):
 		self.addCleanup(self.fake.stop)
 		self.settings = make_importing_settings(self.fake, **self.store_overrides)
 		self.store = self.settings.name
+
+
+def ensure_user(email: str, roles: list[str]) -> str:
+	"""A test user with exactly these roles."""
+	if not frappe.db.exists("User", email):
+		frappe.get_doc(
+			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+		).insert(ignore_permissions=True)
+	user = frappe.get_doc("User", email)
+	user.set("roles", [{"role": role} for role in roles])
+	user.save(ignore_permissions=True)
+	return email

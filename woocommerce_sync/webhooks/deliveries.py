@@ -14,9 +14,10 @@ from datetime import timedelta
 import frappe
 from frappe.utils import now_datetime
 
+from woocommerce_sync import jobs
+from woocommerce_sync.constants import SHORT_QUEUE, WEBHOOK_DELIVERY, WEBHOOK_JOB
 from woocommerce_sync.orders.sync_sales_orders import ImportFilters, sync_store
 
-DELIVERY = "WooCommerce Webhook Delivery"
 STALE_AFTER = timedelta(minutes=10)
 MAX_ROUNDS = 5  # of one job for one order; anything left is the sweep's
 
@@ -40,7 +41,7 @@ def process_deliveries(store: str, order_id: int) -> None:
 
 
 def _mark(names: list[str], status: str, run, reason: str | None) -> None:
-	delivery = frappe.qb.DocType(DELIVERY)
+	delivery = frappe.qb.DocType(WEBHOOK_DELIVERY)
 	(
 		frappe.qb.update(delivery)
 		.set(delivery.status, status)
@@ -54,7 +55,7 @@ def _mark(names: list[str], status: str, run, reason: str | None) -> None:
 
 def requeue_stale_deliveries() -> None:
 	"""Hourly: deliveries whose job was lost (worker killed, Redis flushed) are queued again."""
-	delivery = frappe.qb.DocType(DELIVERY)
+	delivery = frappe.qb.DocType(WEBHOOK_DELIVERY)
 	stale = (
 		frappe.qb.from_(delivery)
 		.select(delivery.store, delivery.order_id)
@@ -68,12 +69,10 @@ def requeue_stale_deliveries() -> None:
 
 
 def enqueue(store: str, order_id: int) -> None:
-	frappe.enqueue(
+	jobs.enqueue(
 		"woocommerce_sync.webhooks.deliveries.process_deliveries",
-		queue="short",
-		job_id=f"woocommerce-webhook::{store}::{order_id}",
-		deduplicate=True,
-		enqueue_after_commit=True,
+		jobs.job_id(WEBHOOK_JOB, store, order_id),
+		queue=SHORT_QUEUE,
 		store=store,
 		order_id=order_id,
 	)
@@ -81,5 +80,5 @@ def enqueue(store: str, order_id: int) -> None:
 
 def _waiting(store: str, order_id: int) -> list[str]:
 	return frappe.get_all(
-		DELIVERY, filters={"store": store, "order_id": order_id, "status": "Queued"}, pluck="name"
+		WEBHOOK_DELIVERY, filters={"store": store, "order_id": order_id, "status": "Queued"}, pluck="name"
 	)

@@ -9,10 +9,12 @@ from urllib.parse import quote
 import frappe
 from frappe import _
 
-from woocommerce_sync.connection import SETTINGS, explain, get_client
+from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import MANAGER_ROLES
 from woocommerce_sync.core.client import WooCommerceError
 from woocommerce_sync.core.webhook import ORDER_TOPICS
 from woocommerce_sync.desk import health
+from woocommerce_sync.manual_access import check_store
 
 
 def delivery_url(store: str) -> str:
@@ -26,11 +28,11 @@ def our_webhooks(client, store: str) -> list[dict]:
 	]
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def register_webhooks(store: str) -> dict:
 	"""One active webhook per order topic, with the store's secret; disabled ones re-enabled."""
-	frappe.only_for(("System Manager", "WooCommerce Manager"))
-	settings = frappe.get_doc(SETTINGS, store)
+	frappe.only_for(MANAGER_ROLES)
+	settings = check_store(store, "write")
 	secret = settings.get_password("webhook_secret", raise_exception=False)
 	if not secret:
 		secret = frappe.generate_hash(length=32)
@@ -69,11 +71,11 @@ def register_webhooks(store: str) -> dict:
 	return {"ok": True, "message": "<br>".join(actions)}
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def remove_webhooks(store: str) -> dict:
 	"""Delete this site's webhooks for the store, and no others."""
-	frappe.only_for(("System Manager", "WooCommerce Manager"))
-	settings = frappe.get_doc(SETTINGS, store)
+	frappe.only_for(MANAGER_ROLES)
+	settings = check_store(store, "write")
 	try:
 		with get_client(settings) as client:
 			hooks = our_webhooks(client, store)

@@ -14,15 +14,32 @@ frappe.ui.form.on("Sales Order", {
 				});
 			frm.dashboard.add_comment(
 				__("WooCommerce order {0} in store {1}, status {2}; last synced {3}.", [
-					frm.doc.woocommerce_id,
-					frm.doc.woocommerce_server,
-					frm.doc.woocommerce_status || __("unknown"),
+					frappe.utils.escape_html(frm.doc.woocommerce_id),
+					frappe.utils.escape_html(frm.doc.woocommerce_server),
+					frappe.utils.escape_html(frm.doc.woocommerce_status || __("unknown")),
 					frm.doc.woocommerce_last_synced
 						? frappe.datetime.comment_when(frm.doc.woocommerce_last_synced)
 						: __("never"),
 				]),
 				"blue",
 				true
+			);
+			frm.add_custom_button(
+				__("Unlink from WooCommerce"),
+				() =>
+					frappe.prompt(
+						{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 },
+						({ reason }) =>
+							frappe
+								.xcall("woocommerce_sync.orders.live_key.unlink_from_woocommerce", {
+									sales_order: frm.doc.name,
+									reason,
+								})
+								.then(() => frm.reload_doc()),
+						__("Unlink from WooCommerce order {0}", [frappe.utils.escape_html(frm.doc.woocommerce_id)]),
+						__("Unlink")
+					),
+				__("Actions")
 			);
 		}
 		if (frm.doc.docstatus !== 1) return;

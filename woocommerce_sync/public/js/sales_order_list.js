@@ -1,7 +1,6 @@
 // Sales Order list: a WooCommerce indicator on linked orders, next to ERPNext's own.
 (() => {
 	const settings = frappe.listview_settings["Sales Order"] || {};
-	const erpnext_indicator = settings.get_indicator;
 	settings.add_fields = [...(settings.add_fields || []), "woocommerce_id", "woocommerce_status"];
 	settings.formatters = Object.assign({}, settings.formatters, {
 		woocommerce_id(value, df, doc) {
@@ -12,6 +11,5 @@
 			)}">${frappe.utils.escape_html(`${value} ${doc.woocommerce_status || ""}`)}</span>`;
 		},
 	});
-	settings.get_indicator = erpnext_indicator;
 	frappe.listview_settings["Sales Order"] = settings;
 })();

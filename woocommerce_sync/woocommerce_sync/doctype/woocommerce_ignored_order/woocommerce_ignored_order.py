@@ -3,6 +3,8 @@
 import frappe
 from frappe.model.document import Document
 
+from woocommerce_sync.constants import IGNORED_ORDER
+
 
 class WooCommerceIgnoredOrder(Document):
 	def before_insert(self) -> None:
@@ -11,6 +13,4 @@ class WooCommerceIgnoredOrder(Document):
 
 def on_doctype_update() -> None:
 	"""The importer asks, page by page, which of a store's orders are ignored."""
-	frappe.db.add_unique(
-		"WooCommerce Ignored Order", ["store", "woocommerce_order_id"], constraint_name="store_order"
-	)
+	frappe.db.add_unique(IGNORED_ORDER, ["store", "woocommerce_order_id"], constraint_name="store_order")

@@ -96,7 +96,12 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 					label: __("Statuses"),
 					description: __("Comma separated; empty uses the store's Order Statuses to Import."),
 				},
-				{ fieldname: "created_from", fieldtype: "Date", label: __("Created From") },
+				{
+					fieldname: "created_from",
+					fieldtype: "Date",
+					label: __("Created From"),
+					description: __("From and To are days in this site's time zone, as in the WooCommerce Order list."),
+				},
 				{ fieldname: "created_to", fieldtype: "Date", label: __("Created To") },
 				{
 					fieldname: "update_existing",
@@ -190,9 +195,9 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 
 	async test_connection(frm) {
 		if (frm.is_dirty()) await frm.save();
-		const { message: result } = await frm.call({
-			doc: frm.doc,
-			method: "test_connection",
+		const { message: result } = await frappe.call({
+			method: "woocommerce_sync.woocommerce_sync.doctype.woocommerce_integration_settings.woocommerce_integration_settings.test_connection",
+			args: { store: frm.doc.name },
 			freeze: true,
 			freeze_message: __("Asking {0} ...", [frm.doc.store_url]),
 		});

@@ -3,6 +3,8 @@
 import frappe
 from frappe.model.document import Document
 
+from woocommerce_sync.constants import ITEM_LINK
+
 
 class WooCommerceItemLink(Document):
 	pass
@@ -11,7 +13,7 @@ class WooCommerceItemLink(Document):
 def on_doctype_update() -> None:
 	"""One Item per store product/variation, enforced by the database, so racing imports cannot pair twice."""
 	frappe.db.add_unique(
-		"WooCommerce Item Link",
+		ITEM_LINK,
 		["woocommerce_server", "woocommerce_product_id", "woocommerce_variation_id"],
 		constraint_name="unique_store_product_variation",
 	)

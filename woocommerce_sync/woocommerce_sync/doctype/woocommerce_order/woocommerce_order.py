@@ -8,12 +8,13 @@ WooCommerce or through their Sales Order, never here.
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils.html_utils import sanitize_html
 
+from woocommerce_sync.constants import MANAGER_ROLES
+from woocommerce_sync.manual_access import check_documents, check_store, import_needs
 from woocommerce_sync.orders import order_view
 from woocommerce_sync.orders.live_key import live_key
 from woocommerce_sync.orders.sync_sales_orders import ImportFilters, sync_store
-
-MANAGERS = ("System Manager", "WooCommerce Manager")
 
 
 class WooCommerceOrder(Document):
@@ -42,7 +43,7 @@ class WooCommerceOrder(Document):
 		"""No sidebar tag or assignment counts: orders live in the store, not in a table."""
 		return {}
 
-	@frappe.whitelist()
+	@frappe.whitelist(methods=["POST"])
 	def sync_with_erpnext(self) -> dict:
 		return sync_order(self.name)
 
@@ -59,9 +60,9 @@ def _read_only() -> None:
 @frappe.whitelist(methods=["POST"])
 def sync_order(name: str) -> dict:
 	"""Sync this Order with ERPNext: import or update its Sales Order through the normal import."""
-	frappe.only_for(MANAGERS)
-	store, order_id = order_view.split_name(name)
-	frappe.get_doc(order_view.SETTINGS, store).check_permission("read")
+	frappe.only_for(MANAGER_ROLES)
+	store, order_id = order_view.check_access(name)
+	check_documents(store, import_needs(check_store(store)))
 	run = sync_store(store, "Manual", filters=ImportFilters(ids=[order_id], update_existing=True))
 	sales_order = frappe.db.get_value(
 		"Sales Order", {"woocommerce_live_key": live_key(store, order_id)}, "name"
@@ -93,7 +94,9 @@ def _message(
 	log = frappe.utils.get_link_to_form("WooCommerce Sync Log", run.name)
 	so = frappe.utils.get_link_to_form("Sales Order", sales_order) if sales_order else None
 	if outcome == "failed":
-		reason = run.error or (run.failures[0]["reason"] if run.failures else _("see the Sync Log"))
+		reason = sanitize_html(
+			run.error or (run.failures[0]["reason"] if run.failures else _("see the Sync Log"))
+		)
 		return _("{0} could not be synced: {1} (Sync Log {2})").format(order, reason, log)
 	if outcome == "created":
 		return _("{0}: Sales Order {1} was created.").format(order, so)

@@ -5,11 +5,12 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from woocommerce_sync.connection import SETTINGS, explain, get_client
+from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.constants import ORDER, SETTINGS
 from woocommerce_sync.core.client import WooCommerceError
 from woocommerce_sync.core.order_feed import format_gmt
 from woocommerce_sync.core.order_mapping import CANCELLING_STATUSES, normalize_status
-from woocommerce_sync.desk.access import check_store
+from woocommerce_sync.desk.access import check_readable
 from woocommerce_sync.orders.sync_sales_orders import parse_filters
 
 MISSING = "Missing in ERPNext"
@@ -24,7 +25,7 @@ def execute(filters: dict | None = None) -> tuple:
 	filters = frappe._dict(filters or {})
 	if not (filters.store and filters.from_date and filters.to_date):
 		return columns(), [], _("Choose a store and a date range."), None
-	check_store(filters.store)
+	check_readable(filters.store)
 	rows = compare(filters.store, read_orders(filters.store, filters.from_date, filters.to_date))
 	return columns(), rows, None, chart(rows), summary(rows)
 
@@ -120,7 +121,7 @@ def columns() -> list[dict]:
 			"fieldname": "woocommerce_order",
 			"label": _("WooCommerce Order"),
 			"fieldtype": "Link",
-			"options": "WooCommerce Order",
+			"options": ORDER,
 			"width": 150,
 		},
 		{"fieldname": "number", "label": _("Number"), "fieldtype": "Data", "width": 90},

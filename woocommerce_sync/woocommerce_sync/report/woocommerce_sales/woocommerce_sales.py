@@ -10,7 +10,7 @@ from frappe import _
 from frappe.query_builder.functions import Count, Sum
 from frappe.utils import getdate
 
-from woocommerce_sync.connection import SETTINGS
+from woocommerce_sync.constants import SETTINGS
 from woocommerce_sync.desk.access import readable_stores
 
 PERIODS = ("Daily", "Weekly", "Monthly")
