@@ -7,10 +7,10 @@ from datetime import datetime
 import frappe
 from frappe.utils import get_datetime, now_datetime, nowdate, pretty_date
 
-from woocommerce_sync.constants import SETTINGS, SYNC_LOG, SYNC_STATUS_REPORT
+from woocommerce_sync.constants import SETTINGS, SYNC_LOG, SYNC_STATUS_REPORT, WEBHOOK_DELIVERY
 from woocommerce_sync.desk import health
 from woocommerce_sync.desk.access import check_readable, readable_stores
-from woocommerce_sync.desk.console import DELIVERY, failing_orders, retry_ids_by_store
+from woocommerce_sync.desk.console import failing_orders, retry_ids_by_store
 from woocommerce_sync.webhooks.deliveries import STALE_AFTER as DELIVERY_STALE_AFTER
 
 
@@ -53,7 +53,7 @@ def count_stuck_deliveries(stores: list[str]) -> int:
 	"""Failed, or still queued after the sweep's 10 minutes (index status + creation)."""
 	if not stores:
 		return 0
-	delivery = frappe.qb.DocType(DELIVERY)
+	delivery = frappe.qb.DocType(WEBHOOK_DELIVERY)
 	stuck = (delivery.status == "Failed") | (
 		(delivery.status == "Queued") & (delivery.creation < now_datetime() - DELIVERY_STALE_AFTER)
 	)

@@ -11,11 +11,10 @@ from frappe.utils import formatdate, get_datetime, getdate, nowdate
 from frappe.utils.dashboard import cache_source
 from pypika.terms import Criterion
 
-from woocommerce_sync.desk.access import MANAGERS, readable_stores
+from woocommerce_sync.constants import MANAGER_ROLES, STOCK_OPERATION, SYNC_LOG, SYNC_LOG_FAILURE
+from woocommerce_sync.desk.access import readable_stores
 
 DAYS = 30
-SYNC_LOG = "WooCommerce Sync Log"
-FAILURE = "WooCommerce Sync Log Failure"
 
 
 @frappe.whitelist()
@@ -32,7 +31,7 @@ def get(
 	refresh: int | str | None = None,
 ) -> dict:
 	"""The chart widget's call; the roles are checked before Frappe's chart cache is read."""
-	frappe.only_for(MANAGERS)
+	frappe.only_for(MANAGER_ROLES)
 	return _cached(
 		chart_name=chart_name,
 		chart=chart,
@@ -106,7 +105,7 @@ def _imported(stores: list[str], start, end) -> list:
 
 def _failed(stores: list[str], start, end) -> list:
 	"""Distinct orders with a failure row that day (product failures name an Item and are left out)."""
-	log, failure = frappe.qb.DocType(SYNC_LOG), frappe.qb.DocType(FAILURE)
+	log, failure = frappe.qb.DocType(SYNC_LOG), frappe.qb.DocType(SYNC_LOG_FAILURE)
 	day = Date(log.started)
 	return (
 		frappe.qb.from_(log)
@@ -130,7 +129,7 @@ def _pushed(stores: list[str], start, end) -> list:
 		frappe.qb.from_(log)
 		.select(log.store, day, Sum(log.updated_count))
 		.where(log.store.isin(stores))
-		.where(log.operation == "Stock and Prices")
+		.where(log.operation == STOCK_OPERATION)
 		.where(log.started >= start)
 		.where(log.started < end)
 		.groupby(log.store, day)
