@@ -12,10 +12,11 @@ import frappe
 from frappe.desk.desktop import get_desktop_page
 from frappe.utils import add_days, get_datetime, getdate, now_datetime, nowdate
 
+from woocommerce_sync.constants import STOCK_OPERATION
 from woocommerce_sync.desk import cards, console, first_run, health
 from woocommerce_sync.desk.digest import send_due_digests
 from woocommerce_sync.orders.sync_sales_orders import ImportFilters, sync_store
-from woocommerce_sync.runs import SyncRun
+from woocommerce_sync.runs import sync_run
 from woocommerce_sync.tests.utils import StoreTestCase, get_company
 from woocommerce_sync.woocommerce_sync.dashboard_chart_source.woocommerce_sync_activity import (
 	woocommerce_sync_activity as activity_source,
@@ -146,10 +147,9 @@ class TestCharts(DeskTestCase):
 		self.assertEqual(imported["datasets"], [{"name": self.store, "values": [0] * 29 + [2]}])
 		failed = activity_source.activity("Failed Orders", [self.store], today)
 		self.assertEqual(failed["datasets"][0]["values"][-1], 1)
-		push = SyncRun(self.store, "Scheduler", operation="Stock and Prices")
-		for _product in range(3):
-			push.count("updated")
-		push.finish()
+		with sync_run(self.store, "Scheduler", "stock and price push", operation=STOCK_OPERATION) as push:
+			for _product in range(3):
+				push.count("updated")
 		pushed = activity_source.activity("Stock and Price Pushes", [self.store], today)
 		self.assertEqual(pushed["datasets"][0]["values"][-1], 3)
 		chart = frappe.get_doc("Dashboard Chart", "WooCommerce Orders Imported per Day")
