@@ -34,4 +34,5 @@ def check_import(store: str) -> None:
 def readable_stores() -> list[str]:
 	"""The stores this user may read (User Permissions applied); the roles are required."""
 	frappe.only_for(MANAGER_ROLES)
+	frappe.has_permission(SETTINGS, "read", throw=True)
 	return frappe.get_list(SETTINGS, pluck="name", order_by="name asc")

@@ -207,6 +207,7 @@ def ignore_orders(store: str, order_ids: str | list, note: str) -> dict:
 @frappe.whitelist(methods=["POST"])
 def retry_deliveries(names: str | list) -> dict:
 	"""Failed webhook deliveries go back to Queued and their orders' jobs are queued again."""
+	readable_stores()
 	rows = frappe.get_all(
 		WEBHOOK_DELIVERY,
 		filters={"name": ("in", frappe.parse_json(names) if isinstance(names, str) else names)},

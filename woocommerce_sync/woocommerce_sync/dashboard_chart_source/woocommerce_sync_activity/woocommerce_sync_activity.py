@@ -11,7 +11,7 @@ from frappe.utils import formatdate, get_datetime, getdate, nowdate
 from frappe.utils.dashboard import cache_source
 from pypika.terms import Criterion
 
-from woocommerce_sync.constants import MANAGER_ROLES, STOCK_OPERATION, SYNC_LOG, SYNC_LOG_FAILURE
+from woocommerce_sync.constants import STOCK_OPERATION, SYNC_LOG, SYNC_LOG_FAILURE
 from woocommerce_sync.desk.access import readable_stores
 
 DAYS = 30
@@ -30,8 +30,8 @@ def get(
 	heatmap_year: str | int | None = None,
 	refresh: int | str | None = None,
 ) -> dict:
-	"""The chart widget's call; the roles are checked before Frappe's chart cache is read."""
-	frappe.only_for(MANAGER_ROLES)
+	"""The chart widget's call."""
+	readable_stores()  # the roles and the stores' read permission, before Frappe's chart cache
 	return _cached(
 		chart_name=chart_name,
 		chart=chart,
