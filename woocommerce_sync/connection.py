@@ -16,6 +16,7 @@ from frappe.model.document import Document
 from frappe.utils import cint, escape_html
 
 from woocommerce_sync.constants import REQUEST_LOG, SETTINGS
+from woocommerce_sync.core.causes import DNS, REFUSED, RESET, TIMEOUT, connection_cause
 from woocommerce_sync.core.client import (
 	DEFAULT_TIMEOUT,
 	RequestRecord,
@@ -130,9 +131,9 @@ def explain(exc: WooCommerceError) -> str:
 		).format(store, url, detail)
 	if isinstance(exc, WooCommerceConnectionError):
 		return _(
-			"WooCommerce store {0} could not be reached at {1} ({2}). Check the Store URL and that the "
+			"WooCommerce store {0} could not be reached at {1}: {2}. Check the Store URL and that the "
 			"shop's server is up."
-		).format(store, url, detail)
+		).format(store, url, connection_failure(url, detail))
 	if isinstance(exc, WooCommerceNotFound) and exc.code == "rest_no_route":
 		return _(
 			"WooCommerce store {0}: {1} does not exist. Check that the WooCommerce plugin is active and "
@@ -161,3 +162,17 @@ def explain(exc: WooCommerceError) -> str:
 			"check the shop's server and hosting limits."
 		).format(store, detail)
 	return _("WooCommerce store {0} rejected the request: {1}").format(store, escape_html(str(exc)))
+
+
+def connection_failure(url: str | None, detail: str | None) -> str:
+	"""What went wrong, in words; never the HTTP library's text (pools, retries, signed URLs)."""
+	cause = connection_cause(detail)
+	if cause == DNS:
+		return _("there is no server named {0} (the name is not found)").format(
+			urlsplit(url or "").hostname or url
+		)
+	return {
+		REFUSED: _("nothing answers on that address (connection refused)"),
+		TIMEOUT: _("it did not answer in time"),
+		RESET: _("the connection was cut off"),
+	}.get(cause, _("the connection failed"))

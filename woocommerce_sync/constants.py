@@ -39,3 +39,11 @@ FULL_PASS_JOB = "woocommerce-reconcile"
 MAP_PRODUCTS_JOB = "woocommerce-map-products"
 LONG_QUEUE = "long"
 SHORT_QUEUE = "short"
+
+# Sync Log operations (the workspace's charts and the stores' health count runs by them) --------
+ORDERS_OPERATION = "Orders"
+STOCK_OPERATION = "Stock and Prices"
+
+# Desk ------------------------------------------------------------------------------------------
+IGNORED_ORDER = "WooCommerce Ignored Order"
+SYNC_STATUS_REPORT = "WooCommerce Sync Status"

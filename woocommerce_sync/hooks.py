@@ -23,7 +23,11 @@ default_log_clearing_doctypes = {
 }
 
 scheduler_events = {
-	"hourly": ["woocommerce_sync.webhooks.deliveries.requeue_stale_deliveries"],
+	"hourly": [
+		"woocommerce_sync.webhooks.deliveries.requeue_stale_deliveries",
+		# Each store's daily digest e-mail, at its send hour.
+		"woocommerce_sync.desk.digest.send_due_digests",
+	],
 	"hourly_long": [
 		# Per store: import the orders changed in WooCommerce, then the two-way pass for the
 		# Sales Orders changed in ERPNext (sales_order_to_woocommerce.sync_both_ways).
@@ -63,6 +67,7 @@ doc_events = {
 }
 
 doctype_js = {
+	"WooCommerce Integration Settings": "public/js/store_health.js",
 	"Item": "public/js/item.js",
 	"Sales Order": ["public/js/sales_order.js", "public/js/sales_order_invoice.js"],
 }

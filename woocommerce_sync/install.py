@@ -26,9 +26,22 @@ def before_install() -> None:
 	ensure_role()
 
 
+# The workspace's cards and charts, the reports and the stores' health read by store and date.
+# Made on every migrate: a DocType's on_doctype_update runs only when its JSON changed.
+INDEXES = {
+	"Sales Order": [["woocommerce_server", "creation"], ["woocommerce_server", "transaction_date"]],
+	"Sales Invoice": [["woocommerce_server", "posting_date"]],
+	"WooCommerce Sync Log": [["store", "started"]],
+	"WooCommerce Webhook Delivery": [["status", "creation"]],
+}
+
+
 def after_install() -> None:
 	ensure_role()
 	create_custom_fields(get_custom_fields(), update=True)
+	for doctype, indexes in INDEXES.items():
+		for columns in indexes:
+			frappe.db.add_index(doctype, columns)
 
 
 def after_migrate() -> None:

@@ -19,8 +19,9 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus, get_current_job
 
 from woocommerce_sync.connection import explain
-from woocommerce_sync.constants import SYNC_LOG
+from woocommerce_sync.constants import ORDERS_OPERATION, SYNC_LOG
 from woocommerce_sync.core.client import WooCommerceError
+from woocommerce_sync.desk import health
 
 MAX_REASON = 2000
 MAX_TITLE = 140  # Error Log's title is a Data field
@@ -29,11 +30,15 @@ ALIVE = (JobStatus.QUEUED, JobStatus.STARTED)
 
 
 class SyncRun:
-	"""The counts, failures and notes of one run; opened and ended by `sync_run`."""
+	"""The counts, failures and notes of one run; opened and ended by `sync_run`. `operation`:
+	"Orders" or "Stock and Prices", which the workspace's charts and the stores' health go by."""
 
-	def __init__(self, store: str, trigger: str, what: str, dry_run: bool = False):
+	def __init__(
+		self, store: str, trigger: str, what: str, dry_run: bool = False, operation: str | None = None
+	):
 		self.store = store
 		self.what = what
+		self.operation = operation
 		self.dry_run = dry_run
 		self.counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
 		self.failures: list[dict] = []
@@ -45,6 +50,7 @@ class SyncRun:
 				"doctype": SYNC_LOG,
 				"store": store,
 				"trigger": trigger,
+				"operation": operation,
 				"status": "Running",
 				"started": now_datetime(),
 				"job_id": current_job_id(),
@@ -120,6 +126,8 @@ class SyncRun:
 		for failure in self.failures:
 			log.append("failures", failure)
 		log.save(ignore_permissions=True)
+		if self.operation == ORDERS_OPERATION and not self.dry_run:
+			health.record_order_sync(self.store, self.name, status)
 		frappe.db.commit()
 
 	def _error_log(self, exc: BaseException, outcome: str, reference: tuple[str, str]) -> str:
@@ -140,7 +148,12 @@ class SyncRun:
 
 @contextmanager
 def sync_run(
-	store: str, trigger: str, what: str, dry_run: bool = False, raise_store_errors: bool = False
+	store: str,
+	trigger: str,
+	what: str,
+	dry_run: bool = False,
+	raise_store_errors: bool = False,
+	operation: str | None = None,
 ) -> Iterator[SyncRun]:
 	"""Open the store's Sync Log, run the body, end the log. `what` names the run in Error Log
 	titles ("order sync", "export of Item X").
@@ -149,7 +162,7 @@ def sync_run(
 	as the store's next run tries again, unless `raise_store_errors` (the caller retries itself).
 	Any other exception ends it Failed, pointing at the Error Log, and is raised again."""
 	end_interrupted_runs(store)
-	run = SyncRun(store, trigger, what, dry_run=dry_run)
+	run = SyncRun(store, trigger, what, dry_run=dry_run, operation=operation)
 	try:
 		yield run
 	except WooCommerceError as exc:

@@ -24,7 +24,7 @@ from frappe.utils.html_utils import sanitize_html
 
 from woocommerce_sync import jobs
 from woocommerce_sync.connection import explain, get_client
-from woocommerce_sync.constants import MANAGER_ROLES, ORDER_SYNC_JOB, SETTINGS
+from woocommerce_sync.constants import MANAGER_ROLES, ORDER_SYNC_JOB, ORDERS_OPERATION, SETTINGS
 from woocommerce_sync.core.client import (
 	MAX_PER_PAGE,
 	WooCommerceClient,
@@ -46,8 +46,10 @@ from woocommerce_sync.core.order_mapping import (
 	should_import,
 )
 from woocommerce_sync.dates import naive_utc, site_date, site_to_utc, stored_utc
+from woocommerce_sync.desk import health
 from woocommerce_sync.manual_access import check_documents, check_store, import_needs
 from woocommerce_sync.orders.customers import CustomerResolver
+from woocommerce_sync.orders.ignored import ignored_ids
 from woocommerce_sync.orders.line_items import ItemResolver
 from woocommerce_sync.orders.live_key import live_key
 from woocommerce_sync.orders.mapping_config import mapping_config
@@ -55,7 +57,7 @@ from woocommerce_sync.orders.sync_state import erpnext_snapshot, mark_synced
 from woocommerce_sync.runs import LONGEST_JOB, SyncRun, sync_run
 from woocommerce_sync.sales.documents import order_invoice
 from woocommerce_sync.sales.sync_invoice import SaleWorkflow
-from woocommerce_sync.webhooks.registration import webhook_problems
+from woocommerce_sync.webhooks.registration import webhook_problems, webhook_states
 
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 ONE_SECOND = timedelta(seconds=1)
@@ -156,7 +158,7 @@ def sync_store(
 	"""`then` runs after the import with the same client and Sync Log (the hourly two-way pass)."""
 	filters = filters or ImportFilters()
 	settings = frappe.get_doc(SETTINGS, store)
-	with sync_run(store, trigger, "order sync", dry_run=dry_run) as run:
+	with sync_run(store, trigger, "order sync", dry_run=dry_run, operation=ORDERS_OPERATION) as run:
 		importer = OrderImporter(settings, run, filters, dry_run)
 		done = 0
 		with get_client(settings) as client:
@@ -176,9 +178,11 @@ def sync_store(
 			if then and not dry_run:
 				then(settings, client, run)
 			if filters.ids and importer.failed_ids and not dry_run:
-				_save_retry_ids(settings, set(_retry_ids(settings)) | importer.failed_ids)
+				save_retry_ids(settings, set(retry_ids(settings)) | importer.failed_ids)
 			if trigger == "Scheduler" and settings.webhooks_registered:
-				problems = webhook_problems(client, store)
+				states = webhook_states(client, store)
+				health.record_webhooks(store, states)
+				problems = webhook_problems(states)
 				if problems:
 					run.note(
 						_(
@@ -210,7 +214,7 @@ def count_orders(store: str, filters: ImportFilters) -> int | None:
 	total = response.headers.get("X-WP-Total")
 	if total is None:
 		return None
-	return int(total) + (len(_retry_ids(settings)) if filters.incremental else 0)
+	return int(total) + (len(retry_ids(settings)) if filters.incremental else 0)
 
 
 def _statuses(settings, filters: ImportFilters) -> list[str]:
@@ -240,7 +244,7 @@ def _pages(client: WooCommerceClient, settings, filters: ImportFilters) -> Itera
 	if filters.ids:
 		yield from _pages_by_id(client, filters.ids)
 	elif filters.incremental:
-		retry = _retry_ids(settings)
+		retry = retry_ids(settings)
 		if retry:
 			yield from _pages_by_id(client, retry)
 		yield from iter_modified_orders(client, _since(settings), _statuses(settings, filters))
@@ -269,20 +273,20 @@ def _pages_by_id(client: WooCommerceClient, ids: list[int]) -> Iterator[OrderPag
 			yield OrderPage(orders, None, gone)
 
 
-def _retry_ids(settings) -> list[int]:
+def retry_ids(settings) -> list[int]:
 	return [int(i) for i in (settings.retry_order_ids or "").split() if i.isdigit()]
 
 
 def _advance_cursor(settings, newest: datetime, failed_ids: set[int]) -> None:
 	"""Move last_sync past the handled page; failed orders are kept to be fetched by id next time."""
-	_save_retry_ids(
+	save_retry_ids(
 		settings,
-		set(_retry_ids(settings)) | failed_ids,
+		set(retry_ids(settings)) | failed_ids,
 		last_sync=naive_utc(newest),
 	)
 
 
-def _save_retry_ids(settings, ids: set[int], **values) -> None:
+def save_retry_ids(settings, ids: set[int], **values) -> None:
 	settings.db_set(
 		{"retry_order_ids": "\n".join(map(str, sorted(ids))) or None, **values}, update_modified=False
 	)
@@ -308,7 +312,11 @@ class OrderImporter:
 
 	def import_page(self, orders: list[dict]) -> None:
 		drafts: dict[int, SalesOrderDraft] = {}
+		ignored = ignored_ids(self.store, [order["id"] for order in orders if order.get("id")])
 		for order in orders:
+			if order.get("id") in ignored:
+				self.run.count("skipped")  # a person chose not to import it (WooCommerce Ignored Order)
+				continue
 			try:
 				drafts[order["id"]] = map_order(order, self.config)
 			except OrderMappingError as exc:
@@ -333,7 +341,7 @@ class OrderImporter:
 				self._rollback()
 				self._failed(woocommerce_id, self._reason(woocommerce_id, exc))
 		if not self.dry_run:
-			self._forget_retries(self.succeeded_ids)
+			self._forget_retries(self.succeeded_ids | ignored)
 
 	def _import_with_retries(self, draft: SalesOrderDraft, current: frappe._dict | None) -> str:
 		"""Another run (a webhook job beside the hourly sync) may write this order's Sales Order,
@@ -644,10 +652,10 @@ class OrderImporter:
 		return _("WooCommerce store {0}, order {1}: {2}").format(self.store, woocommerce_id, text)
 
 	def _forget_retries(self, ids: Iterable[int]) -> None:
-		pending = set(_retry_ids(self.settings))
+		pending = set(retry_ids(self.settings))
 		left = pending - set(ids)
 		if left != pending:
-			_save_retry_ids(self.settings, left)
+			save_retry_ids(self.settings, left)
 			frappe.db.commit()
 
 

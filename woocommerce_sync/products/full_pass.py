@@ -14,7 +14,7 @@ from frappe.utils import now_datetime
 
 from woocommerce_sync import jobs
 from woocommerce_sync.connection import get_client
-from woocommerce_sync.constants import FULL_PASS_JOB, MANAGER_ROLES, SETTINGS
+from woocommerce_sync.constants import FULL_PASS_JOB, MANAGER_ROLES, SETTINGS, STOCK_OPERATION
 from woocommerce_sync.core.client import WooCommerceClient
 from woocommerce_sync.core.money import to_decimal
 from woocommerce_sync.core.product_batch import ProductUpdate
@@ -64,7 +64,7 @@ def enqueue(store: str, trigger: str) -> bool:
 
 def reconcile_store(store: str, trigger: str = "Scheduler") -> SyncRun:
 	settings = frappe.get_doc(SETTINGS, store)
-	with sync_run(store, trigger, "full stock and price pass") as run:
+	with sync_run(store, trigger, "full stock and price pass", operation=STOCK_OPERATION) as run:
 		run.note(_("Full stock and price pass."))
 		links = sold_links(store)
 		with get_client(settings) as client:

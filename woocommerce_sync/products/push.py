@@ -14,7 +14,7 @@ import frappe
 from frappe import _
 
 from woocommerce_sync.connection import explain, get_client
-from woocommerce_sync.constants import SETTINGS
+from woocommerce_sync.constants import SETTINGS, STOCK_OPERATION
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError, WooCommerceUnavailable
 from woocommerce_sync.core.product_batch import ProductUpdate, plan_batches
 from woocommerce_sync.products import queue as product_queue
@@ -60,7 +60,9 @@ def push_items(settings, stock_items: set[str], price_items: set[str], trigger: 
 	if not updates:
 		return None
 	# Store errors go up to push_pending, which queues the items again when the store was down.
-	with sync_run(settings.name, trigger, "stock and price push", raise_store_errors=True) as run:
+	with sync_run(
+		settings.name, trigger, "stock and price push", raise_store_errors=True, operation=STOCK_OPERATION
+	) as run:
 		run.note(_("Stock and price push after changes in ERPNext."))
 		with get_client(settings) as client:
 			push_updates(client, settings.name, run, updates)

@@ -88,6 +88,7 @@ class FakeWooCommerceStore:
 		self.webhooks: dict[int, dict] = {}
 		self.refunds: dict[int, list[dict]] = {}
 		self.taxes: dict[int, dict] = {}
+		self.payment_gateways: list[dict] = []
 		self.prices_include_tax = False
 		# WooCommerce casts stock to an integer (wc_stock_amount) unless a plugin allows decimals.
 		self.decimal_stock = False
@@ -182,6 +183,7 @@ class FakeWooCommerceStore:
 		for name in ("tax_rate_create_state", "tax_rate_create_county"):
 			tax = load_fixture(name)["body"]
 			self.taxes[tax["id"]] = tax
+		self.payment_gateways = load_fixture("payment_gateways_list")["body"]
 		for name in ("product_create_simple", "product_create_variable", "product_create_nosku"):
 			product = load_fixture(name)["body"]
 			self.products[product["id"]] = product
@@ -655,6 +657,9 @@ def _route(
 			return _collection(store, store.webhooks, "webhook", method, segments[1:], query, body)
 		if segments[0] == "taxes" and method == "GET":
 			return _list(list(store.taxes.values()), query)
+		if path == "payment_gateways" and method == "GET":
+			# Every gateway in one answer: WooCommerce does not page this endpoint.
+			return 200, copy.deepcopy(store.payment_gateways), {}
 	raise _no_route()
 
 

@@ -19,8 +19,9 @@ READY_TIMEOUT = 60
 
 
 @contextlib.contextmanager
-def serve_site(workers: int = 2) -> Iterator[str]:
-	"""Gunicorn on a free loopback port; yields its base URL. Send `Host: <site>` (see site_headers)."""
+def serve_site(workers: int = 2, statics: bool = False) -> Iterator[str]:
+	"""Gunicorn on a free loopback port; yields its base URL. Send `Host: <site>` (see site_headers).
+	`statics`: also serve /assets and /files, which nginx serves in production (for a browser)."""
 	port = _free_port()
 	command = [
 		str(_bin("gunicorn")),
@@ -33,7 +34,7 @@ def serve_site(workers: int = 2) -> Iterator[str]:
 		"--graceful-timeout",
 		"30",
 		"--preload",
-		"frappe.app:application",
+		"frappe.app:application_with_statics()" if statics else "frappe.app:application",
 	]
 	with _process(command) as process:
 		url = f"http://127.0.0.1:{port}"

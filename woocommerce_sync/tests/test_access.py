@@ -25,7 +25,16 @@ from woocommerce_sync.tests.utils import SETTINGS, StoreTestCase, ensure_user, m
 from woocommerce_sync.webhooks.registration import register_webhooks
 
 PACKAGE = Path(__file__).resolve().parents[1]
-READ_ONLY = {"woocommerce_sync.orders.sales_order_to_woocommerce.woocommerce_admin_url"}
+READ_ONLY = {
+	"woocommerce_sync.orders.sales_order_to_woocommerce.woocommerce_admin_url",
+	# Desk's workspace cards, activity chart and store health: they only read.
+	"woocommerce_sync.desk.cards.orders_imported_today",
+	"woocommerce_sync.desk.cards.orders_waiting_for_retry",
+	"woocommerce_sync.desk.cards.stuck_webhook_deliveries",
+	"woocommerce_sync.desk.cards.stale_stores",
+	"woocommerce_sync.desk.cards.get_store_health",
+	"woocommerce_sync.woocommerce_sync.dashboard_chart_source.woocommerce_sync_activity.woocommerce_sync_activity.get",
+}
 GUEST_METHODS = {"woocommerce_sync.webhook.receive"}
 TEST_CONNECTION = (
 	"woocommerce_sync.woocommerce_sync.doctype.woocommerce_integration_settings."
@@ -129,6 +138,9 @@ class TestWhoMayCall(AccessTestCase):
 			"name": f"{self.store}:16",
 			"product_id": 16,
 			"reason": "a test of who may call",
+			"order_ids": "16",
+			"note": "a test of who may call",
+			"names": "[]",
 		}
 		ensure_user(NO_ROLE_USER, [])
 		frappe.db.commit()

@@ -58,7 +58,8 @@ class TestLayoutMigration(FrappeTestCase):
 			"Scheduled Job Type", filters={"method": ("like", "woocommerce_sync.%")}, pluck="method"
 		)
 		self.assertFalse(set(OLD_SCHEDULED) & set(methods))
-		self.assertEqual(set(methods), {MOVED[old] for old in OLD_SCHEDULED})
+		# Every old job under its new path; jobs added since the layout (the daily digest) beside them.
+		self.assertLessEqual({MOVED[old] for old in OLD_SCHEDULED}, set(methods))
 		for method in methods:
 			self.assertTrue(callable(frappe.get_attr(method)), method)
 		self.assertIn(

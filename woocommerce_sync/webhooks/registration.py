@@ -13,6 +13,7 @@ from woocommerce_sync.connection import explain, get_client
 from woocommerce_sync.constants import MANAGER_ROLES
 from woocommerce_sync.core.client import WooCommerceError
 from woocommerce_sync.core.webhook import ORDER_TOPICS
+from woocommerce_sync.desk import health
 from woocommerce_sync.manual_access import check_store
 
 
@@ -66,7 +67,7 @@ def register_webhooks(store: str) -> dict:
 					)
 	except WooCommerceError as exc:
 		return {"ok": False, "message": explain(exc)}
-	settings.db_set("webhooks_registered", 1)
+	health.record_webhooks_registered(store, True)
 	return {"ok": True, "message": "<br>".join(actions)}
 
 
@@ -82,15 +83,20 @@ def remove_webhooks(store: str) -> dict:
 				client.delete(f"webhooks/{hook['id']}", {"force": "true"})
 	except WooCommerceError as exc:
 		return {"ok": False, "message": explain(exc)}
-	settings.db_set("webhooks_registered", 0)
+	health.record_webhooks_registered(store, False)
 	return {"ok": True, "message": _("Removed {0} webhooks.").format(len(hooks))}
 
 
-def webhook_problems(client, store: str) -> list[str]:
-	"""Topics whose webhook is missing or not active (WooCommerce disables one after failures)."""
+def webhook_states(client, store: str) -> dict[str, str | None]:
+	"""Order topic -> the status of our webhook for it in the store (None: there is none)."""
 	by_topic = {hook["topic"]: hook.get("status") for hook in our_webhooks(client, store)}
+	return {topic: by_topic.get(topic) for topic in sorted(ORDER_TOPICS)}
+
+
+def webhook_problems(states: dict[str, str | None]) -> list[str]:
+	"""Topics whose webhook is missing or not active (WooCommerce disables one after failures)."""
 	return [
-		_("the {0} webhook is {1}").format(topic, by_topic.get(topic) or _("missing"))
-		for topic in sorted(ORDER_TOPICS)
-		if by_topic.get(topic) != "active"
+		_("the {0} webhook is {1}").format(topic, status or _("missing"))
+		for topic, status in states.items()
+		if status != "active"
 	]

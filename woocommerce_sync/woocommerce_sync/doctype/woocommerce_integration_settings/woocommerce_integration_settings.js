@@ -201,11 +201,17 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 			freeze: true,
 			freeze_message: __("Asking {0} ...", [frm.doc.store_url]),
 		});
-		frappe.msgprint({
+		const answer = frappe.msgprint({
 			title: result.ok ? __("Connection Successful") : __("Connection Failed"),
 			indicator: result.ok ? "green" : "red",
 			message: frappe.utils.escape_html(result.message),
 		});
-		if (result.ok) frm.reload_doc();
+		await frm.reload_doc();
+		if (!result.ok) return;
+		// The guided first run (public/js/store_health.js) once the message is closed, once.
+		answer.custom_onhide = () => {
+			answer.custom_onhide = null;
+			woocommerce_sync.store_health.first_run(frm);
+		};
 	},
 });

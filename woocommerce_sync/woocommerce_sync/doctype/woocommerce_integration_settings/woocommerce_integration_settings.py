@@ -3,7 +3,6 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import now_datetime
 
 from woocommerce_sync.connection import (
 	explain,
@@ -16,6 +15,7 @@ from woocommerce_sync.core.client import WooCommerceError
 from woocommerce_sync.core.order_mapping import normalize_status
 from woocommerce_sync.core.store_info import probe_store
 from woocommerce_sync.core.store_url import StoreURLError, normalize_store_url
+from woocommerce_sync.desk import health
 from woocommerce_sync.manual_access import check_store
 from woocommerce_sync.products.settings_checks import validate_product_settings
 
@@ -194,6 +194,7 @@ class WooCommerceIntegrationSettings(Document):
 			with get_client(self, timeout=TEST_TIMEOUT, max_retries=1) as client:
 				info = probe_store(client)
 		except WooCommerceError as exc:
+			health.record_connection_test(self.name, False, explain(exc))
 			return {"ok": False, "message": explain(exc)}
 		self.db_set(
 			{
@@ -201,10 +202,11 @@ class WooCommerceIntegrationSettings(Document):
 				"wordpress_version": info.wordpress_version,
 				"store_currency": info.currency,
 				"prices_include_tax": int(bool(info.prices_include_tax)),
-				"last_connection_test": now_datetime(),
 			}
 		)
-		return {"ok": True, "message": connection_summary(self.name, info), **info.as_dict()}
+		message = connection_summary(self.name, info)
+		health.record_connection_test(self.name, True, message)
+		return {"ok": True, "message": message, **info.as_dict()}
 
 
 @frappe.whitelist(methods=["POST"])

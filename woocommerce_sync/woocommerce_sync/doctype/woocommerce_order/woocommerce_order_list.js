@@ -1,7 +1,27 @@
-// Orders are listed live from the store: filter by store (default: the first enabled one),
-// status and date created; the ID box finds an order by its id or searches the store.
+// Orders are listed live from the store: filter by store (the first enabled one is put in the
+// Store filter when none is chosen), status and date created; the ID box finds an order by its
+// id or searches the store. The Sales Order column says whether the order is in ERPNext.
 frappe.listview_settings["WooCommerce Order"] = {
-	add_fields: ["status"],
+	add_fields: ["status", "sales_order"],
+	onload(listview) {
+		if (listview.filters.some((filter) => filter[1] === "store")) return;
+		frappe.db
+			.get_list("WooCommerce Integration Settings", {
+				filters: { enabled: 1 },
+				order_by: "creation asc",
+				limit: 1,
+			})
+			.then((stores) => {
+				if (stores.length) listview.filter_area.add([["WooCommerce Order", "store", "=", stores[0].name]]);
+			});
+	},
+	formatters: {
+		sales_order(value) {
+			return value
+				? `<span class="indicator-pill green">${frappe.utils.escape_html(value)}</span>`
+				: `<span class="indicator-pill orange">${__("Not in ERPNext")}</span>`;
+		},
+	},
 	get_indicator(doc) {
 		const colors = {
 			pending: "orange",
