@@ -264,12 +264,22 @@ def test_html_404_suggests_permalinks(fake_store, recorder):
 	with make_client(fake_store, recorder) as client, pytest.raises(WooCommerceNotFound) as raised:
 		client.get("system_status")
 	assert "Permalinks" in str(raised.value)
+	assert not raised.value.proves_deleted("orders")
+
+
+def test_only_woocommerces_own_invalid_id_proves_a_deletion(fake_store, recorder):
+	fake_store.inject_fault("status", times=1, code=404, path_prefix=f"{ORDERS}/999999")
+	with make_client(fake_store, recorder) as client, pytest.raises(WooCommerceNotFound) as raised:
+		client.get("orders/999999")
+	assert not raised.value.proves_deleted("orders"), "a plugin's JSON 404 says nothing about the order"
 
 
 def test_missing_order_is_not_found(fake_store, recorder):
 	with make_client(fake_store, recorder) as client, pytest.raises(WooCommerceNotFound) as raised:
 		client.get("orders/999999")
 	assert raised.value.code == "woocommerce_rest_shop_order_invalid_id"
+	assert raised.value.proves_deleted("orders")
+	assert not raised.value.proves_deleted("products")
 
 
 def test_unreachable_store(recorder):

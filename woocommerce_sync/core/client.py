@@ -90,8 +90,24 @@ class WooCommerceAuthError(WooCommerceError):
 	"""401/403: the consumer key or secret is wrong, revoked or read-only."""
 
 
+# WooCommerce's own answer for an id it does not hold ("woocommerce_rest_{post_type}_invalid_id" in
+# the WC_REST_*_Controller classes). Only this proves a deletion: any other 404 (no route, a web page,
+# a plugin's JSON) says nothing about the object.
+INVALID_ID_CODES = {
+	"orders": "woocommerce_rest_shop_order_invalid_id",
+	"products": "woocommerce_rest_product_invalid_id",
+	"variations": "woocommerce_rest_product_variation_invalid_id",
+	"refunds": "woocommerce_rest_shop_order_refund_invalid_id",
+}
+
+
 class WooCommerceNotFound(WooCommerceError):
 	"""404: the object does not exist, or /wp-json is not reachable at all."""
+
+	def proves_deleted(self, kind: str) -> bool:
+		"""True only on WooCommerce's own invalid-id answer for `kind` ("orders", "products",
+		"variations", "refunds"); never act on a deletion otherwise."""
+		return self.code == INVALID_ID_CODES[kind]
 
 
 class WooCommerceBadResponse(WooCommerceError):

@@ -26,6 +26,8 @@ class OrderPage:
 	# which say nothing about the orders between the cursor and them.
 	newest_modified: datetime | None
 	gone: list[int] = field(default_factory=list)  # asked for by id, deleted in the store
+	# asked for by id, the store answered a 404 that is not WooCommerce's own: retried, never acted on
+	unreadable: dict[int, Exception] = field(default_factory=dict)
 
 
 def parse_gmt(value: str) -> datetime:

@@ -22,7 +22,6 @@ from woocommerce_sync.orders.live_key import live_key
 from woocommerce_sync.products.links import store_links
 
 DEFAULT_PAGE_LENGTH = 20  # what Frappe's REST API answers when no limit is given
-ORDER_NOT_FOUND = "woocommerce_rest_shop_order_invalid_id"
 SORT_KEYS = {
 	"date_created": "date",
 	"creation": "date",
@@ -141,7 +140,7 @@ def _read(store: str, order_id: int | None, call):
 		with get_client(store) as client:
 			return call(client)
 	except WooCommerceNotFound as exc:
-		if order_id is not None and exc.code == ORDER_NOT_FOUND:
+		if order_id is not None and exc.proves_deleted("orders"):
 			not_found(live_key(store, order_id))
 		_fail(store, order_id, exc)
 	except WooCommerceError as exc:

@@ -336,11 +336,13 @@ def _send_and_tell(doc: Document, send) -> None:
 	try:
 		with get_client(doc.woocommerce_server) as client:
 			message = send(client)
-	except WooCommerceNotFound:
-		message = _("WooCommerce order {0} no longer exists in store {1}; nothing was sent.").format(
-			doc.woocommerce_id, doc.woocommerce_server
-		)
 	except WooCommerceError as exc:
+		if isinstance(exc, WooCommerceNotFound) and exc.proves_deleted("orders"):
+			message = _("WooCommerce order {0} no longer exists in store {1}; nothing was sent.").format(
+				doc.woocommerce_id, doc.woocommerce_server
+			)
+			frappe.msgprint(message, alert=True)
+			return
 		frappe.log_error(title=f"WooCommerce update of Sales Order {doc.name} failed", message=str(exc))
 		message = _(
 			"Sales Order {0} was saved, but WooCommerce order {1} was not updated: {2} The hourly sync "

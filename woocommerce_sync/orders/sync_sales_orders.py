@@ -165,6 +165,7 @@ def sync_store(
 			for page in _pages(client, settings, filters):
 				importer.import_page(page.orders)
 				importer.cancel_gone(page.gone)
+				importer.fail_unreadable(page.unreadable)
 				done += len(page.orders) + len(page.gone)
 				if filters.incremental and page.newest_modified and not dry_run:
 					_advance_cursor(settings, page.newest_modified, importer.failed_ids)
@@ -256,21 +257,26 @@ def _pages(client: WooCommerceClient, settings, filters: ImportFilters) -> Itera
 def _pages_by_id(client: WooCommerceClient, ids: list[int]) -> Iterator[OrderPage]:
 	"""Orders by id, 100 a request. `include=` lists leave trashed orders out, so an id missing
 	from the answer is asked for alone: a trashed order comes back with status "trash", a deleted
-	one is a 404 and goes to `gone`."""
+	one is WooCommerce's own invalid-id 404 and goes to `gone`. Any other 404 (a web page, a plugin,
+	no route) goes to `unreadable`: the order fails this run and is asked for again next run."""
 	for start in range(0, len(ids), MAX_PER_PAGE):
 		chunk = ids[start : start + MAX_PER_PAGE]
 		orders = client.get_by_ids("orders", chunk)
 		found = {order["id"] for order in orders}
 		gone = []
+		unreadable: dict[int, Exception] = {}
 		for order_id in dict.fromkeys(chunk):
 			if order_id in found:
 				continue
 			try:
 				orders.append(client.get(f"orders/{order_id}"))
-			except WooCommerceNotFound:
-				gone.append(order_id)
-		if orders or gone:
-			yield OrderPage(orders, None, gone)
+			except WooCommerceNotFound as exc:
+				if exc.proves_deleted("orders"):
+					gone.append(order_id)
+				else:
+					unreadable[order_id] = exc
+		if orders or gone or unreadable:
+			yield OrderPage(orders, None, gone, unreadable)
 
 
 def retry_ids(settings) -> list[int]:
@@ -628,6 +634,12 @@ class OrderImporter:
 			fields=["name", "docstatus", "status", "woocommerce_id", "woocommerce_modified"],
 		)
 		return {row.woocommerce_id: row for row in rows}
+
+	def fail_unreadable(self, unreadable: dict[int, Exception]) -> None:
+		"""A 404 that is not WooCommerce's own proves nothing: the order keeps its documents and is
+		asked for again next run."""
+		for woocommerce_id, exc in unreadable.items():
+			self._failed(woocommerce_id, self._reason(woocommerce_id, exc))
 
 	def _rollback(self) -> None:
 		frappe.db.rollback()

@@ -13,6 +13,7 @@ from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_ent
 from erpnext.stock.doctype.stock_entry.stock_entry_utils import make_stock_entry
 from frappe.tests.utils import FrappeTestCase
 
+from woocommerce_sync.constants import SETTINGS
 from woocommerce_sync.core.client import WooCommerceClient
 from woocommerce_sync.orders.sync_sales_orders import ImportFilters, sync_store
 from woocommerce_sync.sales.sync_invoice import create_invoice, run_for_orders, sync_order_refunds
@@ -429,6 +430,23 @@ class TestDeliveryAndCancellation(SaleWorkflowTestCase):
 		self.assertEqual(frappe.db.get_value("Payment Entry", entry, "docstatus"), 2)
 		self.assertEqual(frappe.db.get_value("Sales Invoice", invoice.name, "docstatus"), 2)
 		self.assertEqual(self.sales_order(order).docstatus, 2)
+
+	def test_a_404_web_page_for_an_order_proves_nothing_and_is_retried(self):
+		order = self.order()
+		self.sync(order)
+		[invoice] = self.invoices(order)
+		del self.fake.orders[order["id"]]
+		path = f"/wp-json/wc/v3/orders/{order['id']}"
+		self.fake.inject_fault("html", times=5, status=404, path_prefix=path)
+		run = sync_store(self.store, "Manual", ImportFilters(ids=[order["id"]], update_existing=True))
+		self.assertEqual(run.counts["failed"], 1, run.failures)
+		self.assertEqual(self.sales_order(order).docstatus, 1, "a web page's 404 is a store error")
+		self.assertEqual(frappe.db.get_value("Sales Invoice", invoice.name, "docstatus"), 1)
+		self.assertEqual(frappe.db.get_value(SETTINGS, self.store, "retry_order_ids"), str(order["id"]))
+		self.fake.clear_faults()
+		sync_store(self.store, "Manual")  # the retry list is read again: WooCommerce's own answer now
+		self.assertEqual(self.sales_order(order).docstatus, 2, "an invalid-id 404 still cancels")
+		self.assertEqual(frappe.db.get_value("Sales Invoice", invoice.name, "docstatus"), 2)
 
 	def test_cancelled_order_with_a_credited_refund(self):
 		order = self.order()
