@@ -38,9 +38,10 @@ def ptype_label(ptype: str) -> str:
 	}[ptype]
 
 
-def check_store(store: str | None, ptype: str = "read") -> Document:
+def check_store(store: str | None, ptype: str = "read", enabled: bool = True) -> Document:
 	"""The store's settings, if they exist, the user may `ptype` them (User Permissions included)
-	and the store is enabled; otherwise a message that says what to do."""
+	and, unless `enabled` is False (looking, not acting), the store is enabled; otherwise a
+	message that says what to do."""
 	if not store or not frappe.db.exists(SETTINGS, store):
 		frappe.throw(
 			_(
@@ -58,7 +59,7 @@ def check_store(store: str | None, ptype: str = "read") -> Document:
 			).format(ptype_label(ptype), store),
 			frappe.PermissionError,
 		)
-	if not settings.enabled:
+	if enabled and not settings.enabled:
 		frappe.throw(
 			_(
 				"Store {0} is disabled: tick Enabled in its settings (WooCommerce Integration Settings), "

@@ -1,9 +1,8 @@
 """Who may look at a store from Desk: the two roles and the store's read permission (User
-Permissions included). A disabled store can still be looked at; acting on one goes through
-manual_access.check_store, which also wants it enabled."""
+Permissions included), checked by manual_access.check_store like every action; a disabled store
+can still be looked at, while acting on one also wants it enabled."""
 
 import frappe
-from frappe import _
 
 from woocommerce_sync.constants import MANAGER_ROLES, SETTINGS
 from woocommerce_sync.manual_access import check_documents, check_store, import_needs
@@ -12,17 +11,7 @@ from woocommerce_sync.manual_access import check_documents, check_store, import_
 def check_readable(store: str) -> None:
 	"""Throws unless the user has one of the roles and may read this store's settings."""
 	frappe.only_for(MANAGER_ROLES)
-	if not frappe.db.exists(SETTINGS, store):
-		frappe.throw(
-			_("WooCommerce store {0} does not exist: check the name.").format(store), frappe.DoesNotExistError
-		)
-	if not frappe.get_doc(SETTINGS, store).has_permission("read"):
-		frappe.throw(
-			_(
-				"You may not read the settings of WooCommerce store {0}: ask a System Manager for access."
-			).format(store),
-			frappe.PermissionError,
-		)
+	check_store(store, enabled=False)
 
 
 def check_import(store: str) -> None:
