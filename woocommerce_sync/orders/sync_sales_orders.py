@@ -26,7 +26,9 @@ from woocommerce_sync import jobs
 from woocommerce_sync.connection import explain, get_client
 from woocommerce_sync.constants import MANAGER_ROLES, ORDER_SYNC_JOB, ORDERS_OPERATION, SETTINGS
 from woocommerce_sync.core.client import (
+	BACKGROUND,
 	MAX_PER_PAGE,
+	ClientProfile,
 	WooCommerceClient,
 	WooCommerceError,
 	WooCommerceNotFound,
@@ -154,14 +156,16 @@ def sync_store(
 	notify_user: str | None = None,
 	on_progress: Callable[[int], None] | None = None,
 	then: Callable[[Document, WooCommerceClient, SyncRun], None] | None = None,
+	profile: ClientProfile = BACKGROUND,
 ) -> SyncRun:
-	"""`then` runs after the import with the same client and Sync Log (the hourly two-way pass)."""
+	"""`then` runs after the import with the same client and Sync Log (the hourly two-way pass);
+	`profile`: INTERACTIVE when a person waits for the answer (Sync this Order with ERPNext)."""
 	filters = filters or ImportFilters()
 	settings = frappe.get_doc(SETTINGS, store)
 	with sync_run(store, trigger, "order sync", dry_run=dry_run, operation=ORDERS_OPERATION) as run:
 		importer = OrderImporter(settings, run, filters, dry_run)
 		done = 0
-		with get_client(settings) as client:
+		with get_client(settings, profile) as client:
 			for page in _pages(client, settings, filters):
 				importer.import_page(page.orders)
 				importer.cancel_gone(page.gone)
