@@ -30,11 +30,19 @@ LIVE_KEY_FIELD = "woocommerce_live_key"  # unique: one live Sales Order per orde
 LINE_ID_FIELD = "woocommerce_line_id"
 ITEM_LINKS_FIELD = "woocommerce_links"  # the Item's WooCommerce Products table
 SELL_ON_FIELD = "woocommerce_sell_on"  # the Item's Sell on WooCommerce Stores
+# A Sales Order's push to its store (orders/push_state.py)
+PUSH_STATE_FIELD = "woocommerce_push_state"  # Queued, Sent or Failed
+PUSH_QUEUED_FIELD = "woocommerce_push_queued"  # when the last change was queued (site time)
+PUSHED_FIELD = "woocommerce_pushed"  # when the store last took the Sales Order (site time)
+PUSH_ERROR_FIELD = "woocommerce_push_error"  # why the last push failed
+EXPORT_ATTEMPTED_FIELD = "woocommerce_export_attempted"  # first export attempt (UTC)
+PUSH_QUEUED, PUSH_SENT, PUSH_FAILED = "Queued", "Sent", "Failed"
 
 # Background jobs: the id prefix says which job, the rest which store and object ----------------
 ORDER_SYNC_JOB = "woocommerce-sync-orders"
 WEBHOOK_JOB = "woocommerce-webhook"
 EXPORT_JOB = "woocommerce-export"
+PUSH_JOB = "woocommerce-push"  # one per Sales Order: ERPNext -> WooCommerce
 FULL_PASS_JOB = "woocommerce-reconcile"
 MAP_PRODUCTS_JOB = "woocommerce-map-products"
 LONG_QUEUE = "long"
