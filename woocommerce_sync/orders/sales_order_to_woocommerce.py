@@ -17,19 +17,21 @@ from this site's data; what only the store can tell (a product deleted there) fa
 with the reason on the Sales Order.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import frappe
 from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint
+from frappe.utils.background_jobs import is_job_enqueued
 
 from woocommerce_sync import jobs
 from woocommerce_sync.connection import explain, get_client
 from woocommerce_sync.constants import (
 	EXPORT_ATTEMPTED_FIELD,
 	PUSH_JOB,
+	PUSH_QUEUED_FIELD,
 	PUSH_STATE_FIELD,
 	SETTINGS,
 	SHORT_QUEUE,
@@ -72,34 +74,44 @@ def on_submit(doc: Document, method: str | None = None) -> None:
 		return
 	if not doc.woocommerce_id:
 		paired_products(doc)
-	queue_push(doc)
+	_queue_and_tell(doc)
 
 
 def on_cancel(doc: Document, method: str | None = None) -> None:
 	if not _ours_to_send(doc) or doc.woocommerce_status in CANCELLING_STATUSES:
 		return
 	if doc.woocommerce_id or doc.get(EXPORT_ATTEMPTED_FIELD):
-		queue_push(doc)
+		_queue_and_tell(doc)
 
 
 def on_update_after_submit(doc: Document, method: str | None = None) -> None:
 	"""A status change, or lines changed with Update Items (sent while the order is editable);
 	also a change to a Sales Order whose export is still to be confirmed."""
 	if _ours_to_send(doc) and (doc.woocommerce_id or doc.get(PUSH_STATE_FIELD)):
-		queue_push(doc)
+		_queue_and_tell(doc)
 
 
-def queue_push(doc: Document) -> None:
-	"""One push job per Sales Order, queued when the request commits; mark it Queued."""
-	push_state.mark_queued(doc.name)
-	doc.set(PUSH_STATE_FIELD, push_state.PUSH_QUEUED)
+def queue_push(sales_order: str, store: str) -> datetime:
+	"""One push job per Sales Order, queued when the transaction commits; mark it Queued. A job
+	already queued or running for it takes the change along (see push_sales_order)."""
+	queued = push_state.mark_queued(sales_order)
 	jobs.enqueue(
 		PUSH_METHOD,
-		jobs.job_id(PUSH_JOB, doc.woocommerce_server, doc.name),
+		push_job_id(sales_order, store),
 		queue=SHORT_QUEUE,
 		timeout=PUSH_TIMEOUT,
-		sales_order=doc.name,
+		sales_order=sales_order,
 	)
+	return queued
+
+
+def push_job_id(sales_order: str, store: str) -> str:
+	return jobs.job_id(PUSH_JOB, store, sales_order)
+
+
+def _queue_and_tell(doc: Document) -> None:
+	queued = queue_push(doc.name, doc.woocommerce_server)
+	doc.update({PUSH_STATE_FIELD: push_state.PUSH_QUEUED, PUSH_QUEUED_FIELD: queued})
 	frappe.msgprint(
 		_(
 			"Sales Order {0} is queued for WooCommerce store {1}; its WooCommerce tab shows when it is sent."
@@ -119,7 +131,7 @@ def retry_push(sales_order: str) -> str:
 	check_documents(so.woocommerce_server, import_needs(check_store(so.woocommerce_server)))
 	if so.docstatus == 0:
 		frappe.throw(_("Submit Sales Order {0} first: only submitted orders are sent.").format(so.name))
-	queue_push(so)
+	_queue_and_tell(so)
 	return _("Sales Order {0} is queued for WooCommerce store {1}.").format(so.name, so.woocommerce_server)
 
 
@@ -139,6 +151,14 @@ def sync_with_woocommerce(sales_order: str) -> str:
 				if so.docstatus != 1:
 					frappe.throw(
 						_("Submit Sales Order {0} first: only submitted orders are sent.").format(so.name)
+					)
+				if is_job_enqueued(push_job_id(so.name, so.woocommerce_server)):
+					# Two exports at once could both create the order.
+					frappe.throw(
+						_(
+							"Sales Order {0} is being sent to WooCommerce store {1} already: its WooCommerce "
+							"tab shows when it is sent."
+						).format(so.name, so.woocommerce_server)
 					)
 				sent, message = send(so.name, client)
 				if not sent:
@@ -184,22 +204,19 @@ def push_sales_order(sales_order: str) -> str:
 	return message
 
 
-def send(
-	sales_order: str, client: WooCommerceClient | None = None, run: SyncRun | None = None
-) -> tuple[bool, str]:
+def send(sales_order: str, client: WooCommerceClient | None = None) -> tuple[bool, str]:
 	"""Make the store show this Sales Order; record Sent, or Failed with the reason (and one Error
 	Log with the traceback per new reason). `client`: the caller's, else one of the background
-	profile; `run`: the caller's Sync Log, for an import the two-way rule asks for (else its own).
-	Commits: the state must survive whatever the caller does next."""
+	profile. Commits: the state must survive whatever the caller does next."""
 	so = frappe.db.get_value("Sales Order", sales_order, [*SO_FIELDS, EXPORT_ATTEMPTED_FIELD], as_dict=True)
 	if not so or not so.woocommerce_server or so.docstatus == 0:
 		return True, ""  # gone, unlinked, or a draft (drafts follow the store)
 	try:
 		if client is None:
 			with get_client(so.woocommerce_server) as own:
-				message = _send(own, so, run)
+				message = _send(own, so)
 		else:
-			message = _send(client, so, run)
+			message = _send(client, so)
 	except Exception as exc:
 		frappe.db.rollback()
 		reason = _failure(so, exc)
@@ -213,13 +230,22 @@ def send(
 				reference_name=so.name,
 			)
 		frappe.db.commit()
+		_tell_form(so.name)
 		return False, reason
 	push_state.mark_sent(so.name)
 	frappe.db.commit()
+	_tell_form(so.name)
 	return True, message
 
 
-def _send(client: WooCommerceClient, so: frappe._dict, run: SyncRun | None) -> str:
+def _tell_form(sales_order: str) -> None:
+	"""An open form of the Sales Order shows the new push state without a manual reload."""
+	frappe.publish_realtime(
+		"woocommerce_push_state", {"sales_order": sales_order}, doctype="Sales Order", docname=sales_order
+	)
+
+
+def _send(client: WooCommerceClient, so: frappe._dict) -> str:
 	if not so.woocommerce_id:
 		if so.docstatus == 2:
 			return cancel_lost_export(client, so)
@@ -232,24 +258,18 @@ def _send(client: WooCommerceClient, so: frappe._dict, run: SyncRun | None) -> s
 		return _push_order(client, so, order, status="cancelled")
 	erpnext = erpnext_snapshot(so)
 	if _decision(so, order, erpnext, timedelta(0)) == Decision.PULL:
-		return _pull(so, order, run)
+		return _pull(so, order)
 	return _push_order(client, so, order, erpnext=erpnext)
 
 
-def _pull(so: frappe._dict, order: dict, run: SyncRun | None) -> str:
+def _pull(so: frappe._dict, order: dict) -> str:
 	"""The store changed after the person did: its order wins, through the import."""
 	settings = frappe.get_doc(SETTINGS, so.woocommerce_server)
-	if run is None:
-		what = f"import of WooCommerce order {so.woocommerce_id}, changed after Sales Order {so.name}"
-		with sync_run(so.woocommerce_server, "Manual", what) as own:
-			pull_orders(settings, own, [order])
-		failures = own.failures
-	else:
-		failed_before = len(run.failures)
+	what = f"import of WooCommerce order {so.woocommerce_id}, changed after Sales Order {so.name}"
+	with sync_run(so.woocommerce_server, "Manual", what) as run:
 		pull_orders(settings, run, [order])
-		failures = run.failures[failed_before:]
-	if failures:
-		frappe.throw(failures[0]["reason"])
+	if run.failures:
+		frappe.throw(run.failures[0]["reason"])
 	return _("WooCommerce order {0} was changed in the store after Sales Order {1}: imported.").format(
 		so.woocommerce_id, so.name
 	)
@@ -316,22 +336,25 @@ class TwoWayPass:
 		self.overlap = overlap
 
 	def run_store(self) -> None:
-		"""Failed (or lost) pushes first, through the push job's own path; then the rest."""
+		"""Failed (or lost) pushes go back to their job; the two-way rule for the rest."""
 		retried = self.retry_pushes()
 		names = [name for name in changed_sales_orders(self.settings.name) if name not in retried]
 		for start in range(0, len(names), 100):
 			self.sync(names[start : start + 100])
 
 	def retry_pushes(self) -> set[str]:
+		"""Queue their push jobs again (deduplicated: never two pushes of one Sales Order at once,
+		which could export it twice); the two-way pass leaves them to those jobs."""
 		names = push_state.pushes_to_retry(self.settings.name)
-		if not names:
-			return set()
-		outcomes = [send(name, self.client, self.run)[0] for name in names]
-		self.run.note(
-			_(
-				"Retried {0} push(es) to WooCommerce: {1} sent, {2} still failing (reasons on the Sales Orders)."
-			).format(len(names), outcomes.count(True), outcomes.count(False))
-		)
+		for name in names:
+			queue_push(name, self.settings.name)
+		frappe.db.commit()
+		if names:
+			self.run.note(
+				_(
+					"{0} failed or lost push(es) to WooCommerce queued again; their reasons are on the Sales Orders."
+				).format(len(names))
+			)
 		return set(names)
 
 	def sync(self, names: list[str]) -> str:

@@ -1,6 +1,12 @@
 // Sales Order: where a linked order lives in WooCommerce, its push state with Retry, and
 // Actions > Sync with WooCommerce.
 frappe.ui.form.on("Sales Order", {
+	setup(frm) {
+		// The push job says when it is done (orders/sales_order_to_woocommerce.py: _tell_form).
+		frappe.realtime.on("woocommerce_push_state", (data) => {
+			if (data.sales_order === frm.doc.name && !frm.is_dirty()) frm.reload_doc();
+		});
+	},
 	refresh(frm) {
 		if (!frm.doc.woocommerce_server || frm.is_new()) return;
 		if (frm.doc.woocommerce_id) {
