@@ -59,7 +59,7 @@ from woocommerce_sync.orders.sales_order_export import cancel_lost_export, expor
 from woocommerce_sync.orders.sync_sales_orders import enqueue_sync, pull_orders, sync_store
 from woocommerce_sync.orders.sync_state import SO_FIELDS, erpnext_snapshot, mark_synced
 from woocommerce_sync.products.links import products_of
-from woocommerce_sync.runs import SyncRun, sync_run
+from woocommerce_sync.runs import MAX_TITLE, SyncRun, sync_run
 
 PUSH_METHOD = "woocommerce_sync.orders.sales_order_to_woocommerce.push_sales_order"
 PUSH_TIMEOUT = 10 * 60  # seconds; a push Queued for longer lost its job (push_state.STALE_QUEUED)
@@ -221,10 +221,9 @@ def send(sales_order: str, client: WooCommerceClient | None = None) -> tuple[boo
 		frappe.db.rollback()
 		reason = _failure(so, exc)
 		if push_state.mark_failed(so.name, reason):
+			title = f"WooCommerce push of Sales Order {so.name} to store {so.woocommerce_server} failed"
 			frappe.log_error(
-				title=f"WooCommerce push of Sales Order {so.name} to store {so.woocommerce_server} failed"[
-					:140
-				],
+				title=title[:MAX_TITLE],
 				message=f"{reason}\n\n{frappe.get_traceback()}",
 				reference_doctype="Sales Order",
 				reference_name=so.name,
