@@ -190,7 +190,12 @@ def retry_all() -> dict:
 	enabled = frappe.get_all(
 		SETTINGS, filters={"name": ("in", readable_stores()), "enabled": 1}, pluck="name"
 	)
-	for store, ids in retry_ids_by_store(enabled).items():
+	waiting = retry_ids_by_store(enabled)
+	for store, orders in failed_sales(enabled).items():
+		waiting[store] = list(dict.fromkeys([*waiting.get(store, []), *orders]))
+	for store, ids in waiting.items():
+		if not ids:
+			continue
 		check_import(store)
 		if queue_import(store, ids)["queued"]:
 			queued.append(_("{0} ({1} orders)").format(store, len(ids)))

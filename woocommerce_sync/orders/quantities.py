@@ -12,7 +12,7 @@ from frappe import _
 from woocommerce_sync.core.order_mapping import SalesOrderDraft
 
 
-def check_fractions(settings, draft: SalesOrderDraft, item_codes: dict[int, str], created: set[str]) -> None:
+def check_fractions(draft: SalesOrderDraft, item_codes: dict[int, str], created: set[str]) -> None:
 	"""Throw for the first line with a fraction whose Item ERPNext would refuse to sell in fractions.
 	`created`: Items this run made for the store (their UOM is the store's UOM for New Items)."""
 	for line in draft.items:
@@ -22,19 +22,13 @@ def check_fractions(settings, draft: SalesOrderDraft, item_codes: dict[int, str]
 		stock_uom, sales_uom = frappe.get_cached_value("Item", item_code, ["stock_uom", "sales_uom"])
 		for uom in dict.fromkeys(filter(None, (sales_uom, stock_uom))):
 			if frappe.get_cached_value("UOM", uom, "must_be_whole_number"):
-				frappe.throw(_message(settings, draft, line, item_code, uom, item_code in created))
+				frappe.throw(_message(line, item_code, uom, item_code in created))
 
 
-def _message(settings, draft: SalesOrderDraft, line, item_code: str, uom: str, new: bool) -> str:
-	sold = _(
-		"WooCommerce store {0}, order {1}: line {2} sells {3} of Item {4}, whose UOM {5} must be a whole number."
-	).format(
-		settings.name,
-		draft.woocommerce_id,
-		line.woocommerce_line_id,
-		f"{line.qty.normalize():f}",
-		item_code,
-		uom,
+def _message(line, item_code: str, uom: str, new: bool) -> str:
+	"""The importer puts the store and the order in front."""
+	sold = _("line {0} sells {1} of Item {2}, whose UOM {3} must be a whole number.").format(
+		line.woocommerce_line_id, f"{line.qty.normalize():f}", item_code, uom
 	)
 	if new:
 		fix = _(

@@ -601,7 +601,7 @@ class OrderImporter:
 				},
 			)
 		item_codes = {line.woocommerce_line_id: self.items.item_code(line) for line in draft.items}
-		check_fractions(self.settings, draft, item_codes, self.items.created)
+		check_fractions(draft, item_codes, self.items.created)
 		for charge in draft.charges:
 			so.append(
 				"taxes",
