@@ -167,13 +167,13 @@ def drop_refused_emails(draft: SalesOrderDraft) -> str | None:
 	"""An e-mail Frappe still refuses (after IDNA: an unusual local part) must not fail the order:
 	the customer is matched by the store account (or, for a guest, the address as typed) and made
 	without it, Addresses carry none, and the Sales Order keeps the original. The Sync Log note says so."""
+	for address in (draft.billing_address, draft.shipping_address):
+		if address and address.email and not validate_email_address(address.email):
+			address.email = ""
 	email = draft.customer.email
 	if not email or validate_email_address(email):
 		return None
 	draft.customer.email = None
-	for address in (draft.billing_address, draft.shipping_address):
-		if address and address.email and not validate_email_address(address.email):
-			address.email = ""
 	return _(
 		"WooCommerce store {0}, order {1}: ERPNext refuses the e-mail {2}, so the customer is matched and "
 		"made without it (by the store account, else the name); the Sales Order keeps it on its "
