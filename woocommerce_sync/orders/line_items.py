@@ -21,6 +21,7 @@ class ItemResolver:
 		self.store = settings.name
 		self.by_product: dict[ProductKey, str] = {}
 		self.existing_codes: set[str] = set()
+		self.created: set[str] = set()  # Items this run made, so a message can tell new from old
 
 	def prefetch(self, lines: Iterable[ItemLineDraft]) -> None:
 		"""Read-only: links and SKUs of a page in two queries; linking happens per order."""
@@ -35,6 +36,7 @@ class ItemResolver:
 		"""After a rollback: what this run linked or created may not exist any more."""
 		self.by_product.clear()
 		self.existing_codes.clear()
+		self.created.clear()
 
 	def item_code(self, line: ItemLineDraft) -> str:
 		key = (line.product_id, line.variation_id)
@@ -88,10 +90,12 @@ class ItemResolver:
 			}
 		).insert(ignore_permissions=True)
 		self.by_product[(line.product_id, line.variation_id)] = line.item_code_hint
+		self.created.add(line.item_code_hint)
 
 
 def new_item_defaults(settings) -> dict:
-	"""Item group, UOM and stock flag of every Item the app creates for a store."""
+	"""Item group, UOM and stock flag of every Item the app creates for a store. A store that sells
+	fractional quantities has a UOM for New Items that allows them (the settings check it)."""
 	return {
 		"item_group": settings.item_group
 		or frappe.db.get_single_value("Stock Settings", "item_group")
