@@ -198,8 +198,9 @@ def test_the_interactive_profile_gives_up_on_a_hanging_store_within_its_bound(fa
 
 
 def test_the_interactive_deadline_covers_every_call_of_the_client(fake_store, recorder):
-	"""Three slow calls of one action share the budget instead of taking 10 s each."""
-	fake_store.latency = 4
+	"""Three slow calls of one action share the budget instead of taking 10 s each: the first two
+	(3 s each) are answered, the third no longer fits in what is left."""
+	fake_store.latency = 3
 	started = time.monotonic()
 	with profile_client(fake_store, recorder, INTERACTIVE) as client:
 		client.get("orders/16")
