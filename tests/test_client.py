@@ -3,12 +3,15 @@
 import json
 import math
 import socket
+import time
 import traceback
 from dataclasses import asdict
 
 import pytest
 
 from woocommerce_sync.core.client import (
+	BACKGROUND,
+	INTERACTIVE,
 	MAX_BATCH,
 	WooCommerceAuthError,
 	WooCommerceBadResponse,
@@ -17,6 +20,7 @@ from woocommerce_sync.core.client import (
 	WooCommerceError,
 	WooCommerceNotFound,
 	WooCommerceRequestError,
+	WooCommerceSlow,
 	WooCommerceUnavailable,
 	WooCommerceUnreadableAnswer,
 )
@@ -163,9 +167,54 @@ def test_timeout_is_enforced_and_retried(fake_store, recorder):
 def test_timeout_gives_up_after_the_limit(fake_store, recorder):
 	fake_store.inject_fault("timeout", times=5, seconds=3, path_prefix=ORDERS)
 	with make_client(fake_store, recorder, timeout=(1, 0.3), max_retries=1) as client:
-		with pytest.raises(WooCommerceUnavailable) as raised:
+		with pytest.raises(WooCommerceSlow) as raised:
 			client.get("orders/16")
-	assert "no answer within 0.3 s" in str(raised.value)
+	assert "is slow" in str(raised.value) and "within 0.3 s" in str(raised.value)
+
+
+def profile_client(store, recorder, profile):
+	return make_client(
+		store,
+		recorder,
+		sleep=time.sleep,
+		timeout=profile.timeout,
+		max_retries=profile.max_retries,
+		deadline=profile.deadline,
+		max_backoff=profile.max_backoff,
+	)
+
+
+def test_the_interactive_profile_gives_up_on_a_hanging_store_within_its_bound(fake_store, recorder):
+	"""A person pressing a button waits 10 s at most, every call and retry included."""
+	fake_store.latency = 60
+	started = time.monotonic()
+	with profile_client(fake_store, recorder, INTERACTIVE) as client:
+		with pytest.raises(WooCommerceSlow) as raised:
+			client.get("orders/16")
+	elapsed = time.monotonic() - started
+	assert elapsed <= INTERACTIVE.deadline + 0.5, elapsed
+	assert len(recorder.records) == 2, "one retry"
+	assert "is slow" in str(raised.value) and "within 10 s" in str(raised.value)
+
+
+def test_the_interactive_deadline_covers_every_call_of_the_client(fake_store, recorder):
+	"""Three slow calls of one action share the budget instead of taking 10 s each: the first two
+	(3 s each) are answered, the third no longer fits in what is left."""
+	fake_store.latency = 3
+	started = time.monotonic()
+	with profile_client(fake_store, recorder, INTERACTIVE) as client:
+		client.get("orders/16")
+		client.get("orders/16")
+		with pytest.raises(WooCommerceSlow):
+			client.get("orders/16")
+	assert time.monotonic() - started <= INTERACTIVE.deadline + 0.5
+
+
+def test_the_background_profile_waits_for_a_slow_store(fake_store, recorder):
+	fake_store.latency = 1.5
+	with profile_client(fake_store, recorder, BACKGROUND) as client:
+		assert client.get("orders/16")["id"] == 16
+	assert len(recorder.records) == 1
 
 
 def test_truncated_json_is_retried(fake_store, recorder):

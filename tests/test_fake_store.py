@@ -185,6 +185,25 @@ def test_faults_rate_limit_truncated_and_html(fake_store):
 	assert client.get("orders/16").ok, "faults are used up"
 
 
+def test_a_lost_answer_creates_the_order_and_never_answers(fake_store):
+	"""A store that writes the order, then hangs: the caller times out, the order exists."""
+	fake_store.inject_fault("lost_answer", seconds=2, path_prefix="/wp-json/wc/v3/orders")
+	before = set(fake_store.orders)
+	meta = [{"key": "_erpnext_sales_order", "value": "SO-1"}]
+	with pytest.raises(requests.exceptions.ReadTimeout):
+		requests.post(
+			f"{fake_store.url}/wp-json/wc/v3/orders",
+			json={"status": "pending", "meta_data": meta},
+			auth=(fake_store.consumer_key, fake_store.consumer_secret),
+			timeout=(1, 0.5),
+		)
+	[created] = set(fake_store.orders) - before
+	listed = api(fake_store).get("orders", params={"include": str(created)}).json()
+	[entry] = listed[0]["meta_data"]
+	assert (entry["key"], entry["value"]) == ("_erpnext_sales_order", "SO-1")
+	assert isinstance(entry["id"], int), "WooCommerce numbers each meta entry"
+
+
 def test_requests_and_connections_are_counted(fake_store):
 	fake_store.reset_counters()
 	with requests.Session() as session:

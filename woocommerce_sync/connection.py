@@ -18,7 +18,8 @@ from frappe.utils import cint, escape_html
 from woocommerce_sync.constants import REQUEST_LOG, SETTINGS
 from woocommerce_sync.core.causes import DNS, REFUSED, RESET, TIMEOUT, connection_cause
 from woocommerce_sync.core.client import (
-	DEFAULT_TIMEOUT,
+	BACKGROUND,
+	ClientProfile,
 	RequestRecord,
 	WooCommerceAddressRefused,
 	WooCommerceAuthError,
@@ -27,6 +28,7 @@ from woocommerce_sync.core.client import (
 	WooCommerceConnectionError,
 	WooCommerceError,
 	WooCommerceNotFound,
+	WooCommerceSlow,
 	WooCommerceTLSError,
 	WooCommerceUnavailable,
 	WooCommerceUnreadableAnswer,
@@ -38,13 +40,11 @@ from woocommerce_sync.core.store_url import non_public_address
 ALLOW_PRIVATE_STORE_URLS = "woocommerce_sync_allow_private_store_urls"
 
 
-def get_client(
-	store: str | Document,
-	*,
-	timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
-	max_retries: int = 4,
-) -> WooCommerceClient:
-	"""A client for one store; use it as a context manager for one sync run (one connection pool)."""
+def get_client(store: str | Document, profile: ClientProfile = BACKGROUND) -> WooCommerceClient:
+	"""A client for one store; use it as a context manager for one sync run (one connection pool).
+
+	`profile`: BACKGROUND for jobs; INTERACTIVE (core/client.py) where a person waits for the
+	answer (Test Connection, the live order view, the Sync buttons): one retry, 10 s in all."""
 	settings = frappe.get_doc(SETTINGS, store) if isinstance(store, str) else store
 	# Checked again here, not only on save: the host's DNS may have changed since.
 	address = refused_store_address(settings.store_url)
@@ -62,8 +62,10 @@ def get_client(
 		store_name=settings.name,
 		api_version=settings.api_version or "wc/v3",
 		verify_ssl=bool(settings.verify_ssl),
-		timeout=timeout,
-		max_retries=max_retries,
+		timeout=profile.timeout,
+		max_retries=profile.max_retries,
+		deadline=profile.deadline,
+		max_backoff=profile.max_backoff,
 		on_request=log_request,
 		user_agent=f"woocommerce_sync ({frappe.local.site})",
 		secrets=[settings.get_password("webhook_secret", raise_exception=False)],
@@ -156,6 +158,11 @@ def explain(exc: WooCommerceError) -> str:
 			"plugin, firewall, maintenance mode or login page is answering instead of WooCommerce: allow "
 			"/wp-json/ for this server."
 		).format(store, url, exc.status_code, detail)
+	if isinstance(exc, WooCommerceSlow):
+		return _(
+			"WooCommerce store {0} is slow: it did not answer in time ({1}). Try again in a few minutes; if "
+			"it stays slow, check the shop's server and hosting limits."
+		).format(store, detail)
 	if isinstance(exc, WooCommerceUnavailable):
 		return _(
 			"WooCommerce store {0} did not answer properly ({1}). It will be retried; if this persists, "

@@ -33,11 +33,19 @@ SELL_ON_FIELD = "woocommerce_sell_on"  # the Item's Sell on WooCommerce Stores
 SALE_STATE_FIELD = "woocommerce_sale_state"  # the Sales Order's sale documents: Pending, Done, Failed
 SALE_REASON_FIELD = "woocommerce_sale_reason"  # why they failed, and the fix
 ORDER_EMAIL_FIELD = "woocommerce_billing_email"  # the Sales Order keeps the e-mail as typed in the store
+# A Sales Order's push to its store (orders/push_state.py)
+PUSH_STATE_FIELD = "woocommerce_push_state"  # Queued, Sent or Failed
+PUSH_QUEUED_FIELD = "woocommerce_push_queued"  # when the last change was queued (site time)
+PUSHED_FIELD = "woocommerce_pushed"  # when the store last took the Sales Order (site time)
+PUSH_ERROR_FIELD = "woocommerce_push_error"  # why the last push failed
+EXPORT_ATTEMPTED_FIELD = "woocommerce_export_attempted"  # first export attempt (UTC)
+PUSH_QUEUED, PUSH_SENT, PUSH_FAILED = "Queued", "Sent", "Failed"
 
 # Background jobs: the id prefix says which job, the rest which store and object ----------------
 ORDER_SYNC_JOB = "woocommerce-sync-orders"
 WEBHOOK_JOB = "woocommerce-webhook"
 EXPORT_JOB = "woocommerce-export"
+PUSH_JOB = "woocommerce-push"  # one per Sales Order: ERPNext -> WooCommerce
 FULL_PASS_JOB = "woocommerce-reconcile"
 MAP_PRODUCTS_JOB = "woocommerce-map-products"
 LONG_QUEUE = "long"

@@ -8,6 +8,7 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from woocommerce_sync.constants import (
+	EXPORT_ATTEMPTED_FIELD,
 	ITEM_LINK,
 	ITEM_LINKS_FIELD,
 	ITEM_STORE,
@@ -17,6 +18,10 @@ from woocommerce_sync.constants import (
 	MODULE,
 	ORDER_EMAIL_FIELD,
 	ORDER_ID_FIELD,
+	PUSH_ERROR_FIELD,
+	PUSH_QUEUED_FIELD,
+	PUSH_STATE_FIELD,
+	PUSHED_FIELD,
 	SALE_REASON_FIELD,
 	SALE_STATE_FIELD,
 	SELL_ON_FIELD,
@@ -94,6 +99,69 @@ def _line_id_field() -> dict:
 		"hidden": 1,
 		"read_only": 1,
 	}
+
+
+def _push_state_fields(insert_after: str) -> list[dict]:
+	"""Where the Sales Order's push to its store stands (orders/push_state.py); set by the app."""
+	state = {"read_only": 1, "no_copy": 1, "depends_on": "eval:doc.woocommerce_push_state"}
+	return [
+		{
+			"fieldname": "woocommerce_push_section",
+			"label": "Push to WooCommerce",
+			"fieldtype": "Section Break",
+			"insert_after": insert_after,
+			"depends_on": "eval:doc.woocommerce_push_state",
+		},
+		{
+			"fieldname": PUSH_STATE_FIELD,
+			"label": "Push State",
+			"fieldtype": "Select",
+			"options": "\nQueued\nSent\nFailed",
+			"insert_after": "woocommerce_push_section",
+			"in_standard_filter": 1,
+			"read_only": 1,
+			"no_copy": 1,
+			"description": "Queued: a background job sends the Sales Order to the store. Failed: see the "
+			"reason; the hourly sync retries, or press Retry.",
+		},
+		{
+			"fieldname": PUSH_QUEUED_FIELD,
+			"label": "Push Queued At",
+			"fieldtype": "Datetime",
+			"insert_after": PUSH_STATE_FIELD,
+			**state,
+		},
+		{
+			"fieldname": PUSHED_FIELD,
+			"label": "Sent to WooCommerce At",
+			"fieldtype": "Datetime",
+			"insert_after": PUSH_QUEUED_FIELD,
+			**state,
+		},
+		{
+			"fieldname": "woocommerce_push_column",
+			"fieldtype": "Column Break",
+			"insert_after": PUSHED_FIELD,
+		},
+		{
+			"fieldname": PUSH_ERROR_FIELD,
+			"label": "Push Failure Reason",
+			"fieldtype": "Small Text",
+			"insert_after": "woocommerce_push_column",
+			**state,
+			"depends_on": "eval:doc.woocommerce_push_state=='Failed'",
+		},
+		{
+			"fieldname": EXPORT_ATTEMPTED_FIELD,
+			"label": "Export First Attempted (UTC)",
+			"fieldtype": "Datetime",
+			"insert_after": PUSH_ERROR_FIELD,
+			**state,
+			"depends_on": f"eval:doc.{EXPORT_ATTEMPTED_FIELD}",
+			"description": "A retried export first looks for the store order made since then, so a lost "
+			"answer never makes a second order.",
+		},
+	]
 
 
 def get_custom_fields() -> dict[str, list[dict]]:
@@ -215,6 +283,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"no_copy": 1,
 				"depends_on": f"eval:doc.{SALE_STATE_FIELD}=='Failed'",
 			},
+			*_push_state_fields(SALE_REASON_FIELD),
 		],
 		"Sales Invoice": [
 			{

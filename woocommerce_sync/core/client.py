@@ -30,11 +30,31 @@ MAX_BATCH = 100  # create + update + delete objects in one batch call.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
 LOG_BODY_LIMIT = 10_000
+SLOW_MARGIN = 0.5  # seconds: less than this left of a deadline is not worth another attempt
 
 KEY_HELP = (
 	"create a Read/Write key under WooCommerce > Settings > Advanced > REST API "
 	"and enter it in the store's settings"
 )
+
+
+@dataclass(frozen=True)
+class ClientProfile:
+	"""How long a caller can afford to wait on the store.
+
+	Background jobs can wait and retry (a store recovering from a burst, a slow host); a person
+	in front of a button cannot: the interactive profile tries twice at most and gives up within
+	`deadline` seconds for everything the client asks (one action), then says the store is slow.
+	"""
+
+	timeout: tuple[float, float]  # (connect, read) seconds per attempt
+	max_retries: int
+	deadline: float | None = None  # seconds for all calls of one client, retries and waits included
+	max_backoff: float = 30.0
+
+
+BACKGROUND = ClientProfile(timeout=DEFAULT_TIMEOUT, max_retries=4)
+INTERACTIVE = ClientProfile(timeout=(3.0, 4.5), max_retries=1, deadline=10.0, max_backoff=1.0)
 
 
 @dataclass
@@ -123,6 +143,10 @@ class WooCommerceUnavailable(WooCommerceError):
 	"""The store kept failing (5xx, 429, timeouts, connection errors) after every retry."""
 
 
+class WooCommerceSlow(WooCommerceUnavailable):
+	"""The store did not answer in time, on every attempt or within the client's deadline."""
+
+
 class WooCommerceConnectionError(WooCommerceUnavailable):
 	"""The store could not be reached at all: wrong URL, DNS, TLS or a refused connection."""
 
@@ -184,6 +208,7 @@ class WooCommerceClient:
 		verify_ssl: bool = True,
 		timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
 		max_retries: int = 4,
+		deadline: float | None = None,
 		backoff: float = 0.5,
 		max_backoff: float = 30.0,
 		on_request: Callable[[RequestRecord], None] | None = None,
@@ -192,7 +217,9 @@ class WooCommerceClient:
 		secrets: Sequence[str | None] = (),
 	):
 		"""`secrets`: other values to mask wherever the key and secret are masked (the store's
-		webhook secret, which webhook registration sends and a store may echo in an error page)."""
+		webhook secret, which webhook registration sends and a store may echo in an error page).
+		`deadline`: seconds for everything this client asks, counted from its first request
+		(ClientProfile); None waits as long as the timeouts and retries allow."""
 		self.url = url.rstrip("/")
 		self.store_name = store_name or urlsplit(self.url).netloc
 		self.api_version = api_version.strip("/")
@@ -201,6 +228,8 @@ class WooCommerceClient:
 		self.verify_ssl = verify_ssl
 		self.timeout = timeout
 		self.max_retries = max_retries
+		self.deadline = deadline
+		self._expires: float | None = None
 		self.backoff = backoff
 		self.max_backoff = max_backoff
 		self.on_request = on_request
@@ -327,16 +356,24 @@ class WooCommerceClient:
 		if idempotent is None:
 			idempotent = method != "POST"
 		body = None if json_body is None else json.dumps(json_body, ensure_ascii=False).encode("utf-8")
+		if self.deadline is not None and self._expires is None:
+			self._expires = time.monotonic() + self.deadline
 		attempt = 0
 		while True:
 			attempt += 1
 			try:
-				return self._attempt(method, endpoint, params or {}, body, attempt, context or {})
+				timeout = self._attempt_timeout()
+				return self._attempt(method, endpoint, params or {}, body, attempt, context or {}, timeout)
 			except _Retry as retry:
-				if not (idempotent or retry.surely_not_processed) or attempt > self.max_retries:
+				delay = self._delay(attempt, retry.wait)
+				if (
+					not (idempotent or retry.surely_not_processed)
+					or attempt > self.max_retries
+					or self._left() < delay + SLOW_MARGIN
+				):
 					failure = self._give_up(method, endpoint, retry, attempt)
 					break
-				self.sleep(self._delay(attempt, retry.wait))
+				self.sleep(delay)
 			except WooCommerceError as exc:
 				failure = exc
 				break
@@ -352,6 +389,7 @@ class WooCommerceClient:
 		body: bytes | None,
 		attempt: int,
 		context: dict[str, Any],
+		timeout: float | tuple[float, float],
 	) -> Response:
 		url = f"{self.url}/wp-json/{self.api_version}/{endpoint}"
 		query = {k: _query_value(v) for k, v in params.items() if v is not None}
@@ -378,7 +416,7 @@ class WooCommerceClient:
 					params=query or None,
 					data=body,
 					headers=headers,
-					timeout=self.timeout,
+					timeout=timeout,
 					verify=self.verify_ssl,
 				)
 				status_code = http.status_code
@@ -400,7 +438,7 @@ class WooCommerceClient:
 				raise _Retry("connect timeout") from None
 			except requests.exceptions.ReadTimeout as exc:
 				error = f"read timeout: {exc}"
-				raise _Retry(f"no answer within {self._read_timeout():g} s") from None
+				raise _Retry(f"no answer within {_read_timeout(timeout):g} s") from None
 			except requests.exceptions.ConnectionError as exc:
 				error = f"connection error: {exc}"
 				# A connection that broke mid-answer may have done the work; one never made did not.
@@ -550,6 +588,16 @@ class WooCommerceClient:
 			url=self.url,
 			detail=self.redactor.text(retry.reason) or "",
 		)
+		if retry.reason.startswith(("no answer within", "connect timeout")):
+			waited = (
+				f"{self.deadline:g} s" if self.deadline is not None else retry.reason.split(" within ")[-1]
+			)
+			return WooCommerceSlow(
+				f"WooCommerce store {self.store_name} is slow: it did not answer {method} {endpoint} within "
+				f"{waited} ({tries}). Try again in a few minutes; if it stays slow, check the store's "
+				"server and hosting limits.",
+				**{**where, "detail": f"no answer within {waited}"},
+			)
 		if retry.reason.startswith("connect failed"):
 			return WooCommerceConnectionError(
 				self.redactor.text(
@@ -576,13 +624,29 @@ class WooCommerceClient:
 		ceiling = min(self.max_backoff, self.backoff * (2 ** (attempt - 1)))
 		return random.uniform(ceiling / 2, ceiling)
 
-	def _read_timeout(self) -> float:
-		return self.timeout[1] if isinstance(self.timeout, tuple) else self.timeout
+	def _left(self) -> float:
+		"""Seconds left before the deadline (infinite without one)."""
+		return float("inf") if self._expires is None else self._expires - time.monotonic()
+
+	def _attempt_timeout(self) -> float | tuple[float, float]:
+		"""The profile's timeout, cut so that connecting and reading fit in what is left."""
+		left = self._left()
+		if left == float("inf"):
+			return self.timeout
+		if left < SLOW_MARGIN:
+			raise _Retry(f"no answer within {self.deadline:g} s")
+		connect, read = self.timeout if isinstance(self.timeout, tuple) else (self.timeout, self.timeout)
+		connect = min(connect, left / 3)
+		return (connect, min(read, left - connect))
 
 	def _log(self, record: RequestRecord) -> None:
 		"""The callback must not raise: the app's logger reports its own failures (connection.py)."""
 		if self.on_request is not None:
 			self.on_request(record)
+
+
+def _read_timeout(timeout: float | tuple[float, float]) -> float:
+	return timeout[1] if isinstance(timeout, tuple) else timeout
 
 
 def _query_value(value: Any) -> Any:

@@ -14,7 +14,7 @@ from frappe.utils.html_utils import sanitize_html
 
 from woocommerce_sync.connection import explain, get_client
 from woocommerce_sync.constants import ORDER, ORDER_LINE, SETTINGS
-from woocommerce_sync.core.client import WooCommerceError, WooCommerceNotFound
+from woocommerce_sync.core.client import INTERACTIVE, WooCommerceError, WooCommerceNotFound
 from woocommerce_sync.core.order_feed import format_gmt, parse_gmt
 from woocommerce_sync.core.order_pages import page_window
 from woocommerce_sync.dates import site_to_utc, utc_to_site
@@ -135,9 +135,10 @@ def readable_list_params(args: dict) -> tuple[str, dict[str, Any]]:
 
 
 def _read(store: str, order_id: int | None, call):
-	"""Callers have checked access (check_access, readable_list_params)."""
+	"""Callers have checked access (check_access, readable_list_params). A person waits on the
+	answer: the interactive profile (10 s in all, then "the store is slow")."""
 	try:
-		with get_client(store) as client:
+		with get_client(store, INTERACTIVE) as client:
 			return call(client)
 	except WooCommerceNotFound as exc:
 		if order_id is not None and exc.proves_deleted("orders"):

@@ -1,27 +1,47 @@
-"""ERPNext -> WooCommerce: what a person does to a linked Sales Order reaches the store.
+"""ERPNext -> WooCommerce: what a person does to a linked Sales Order reaches the store, after the commit.
 
-Submitting a linked Sales Order brings its WooCommerce order up to date, or creates it when the
-Sales Order was born in ERPNext; cancelling it cancels the order; changing *WooCommerce Status*
-pushes the status. The hourly sync then runs the two-way rule (core/conflict.py) over every
-linked Sales Order changed since it was last synced. Changes made by our own import carry
+Submitting, cancelling, changing *WooCommerce Status* or *Update Items* on a Sales Order of a
+store queue one push job per Sales Order (deduplicated, run after the commit): the person never
+waits on the store, and nothing reaches the store for a transaction that is then rolled back. The
+job reads the Sales Order as it is by then and makes the store show it: it exports a Sales Order
+born in ERPNext (once, sales_order_export.py), cancels, or sends what changed (status, note,
+addresses, and the lines while WooCommerce lets one edit them). It keeps the two-way rule with no
+overlap: a store change newer than the person's is imported, not overwritten. Its state (Queued,
+Sent, Failed with the reason) is on the Sales Order (push_state.py); the form's Retry queues it
+again, and the hourly sync retries failed pushes and runs the two-way rule (core/conflict.py) over
+every linked Sales Order changed since it was last synced. Changes made by our own import carry
 `flags.from_woocommerce` and are never sent back.
 
-An update that fails (store down) never blocks the person's submit or cancel: the Sales Order
-stays "changed since last synced" and the hourly pass sends it. An export that fails blocks the
-submit instead, so no Sales Order claims an order the store does not have.
+An export the store could not take (an Item not paired with the store) is refused at submit,
+from this site's data; what only the store can tell (a product deleted there) fails the push,
+with the reason on the Sales Order.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import cint, flt
+from frappe.utils import cint
+from frappe.utils.background_jobs import is_job_enqueued
 
+from woocommerce_sync import jobs
 from woocommerce_sync.connection import explain, get_client
-from woocommerce_sync.constants import SETTINGS
-from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError, WooCommerceNotFound
+from woocommerce_sync.constants import (
+	EXPORT_ATTEMPTED_FIELD,
+	PUSH_JOB,
+	PUSH_QUEUED_FIELD,
+	PUSH_STATE_FIELD,
+	SETTINGS,
+	SHORT_QUEUE,
+)
+from woocommerce_sync.core.client import (
+	INTERACTIVE,
+	WooCommerceClient,
+	WooCommerceError,
+	WooCommerceNotFound,
+)
 from woocommerce_sync.core.conflict import (
 	Decision,
 	Side,
@@ -34,11 +54,17 @@ from woocommerce_sync.core.order_feed import parse_gmt
 from woocommerce_sync.core.order_mapping import CANCELLING_STATUSES
 from woocommerce_sync.dates import site_to_utc
 from woocommerce_sync.manual_access import check_documents, check_store, import_needs
-from woocommerce_sync.orders.live_key import live_key
+from woocommerce_sync.orders import push_state
+from woocommerce_sync.orders.sales_order_export import cancel_lost_export, export, paired_products
 from woocommerce_sync.orders.sync_sales_orders import enqueue_sync, pull_orders, sync_store
-from woocommerce_sync.orders.sync_state import SO_FIELDS, address_values, erpnext_snapshot, mark_synced
+from woocommerce_sync.orders.sync_state import SO_FIELDS, erpnext_snapshot, mark_synced
 from woocommerce_sync.products.links import products_of
-from woocommerce_sync.runs import SyncRun, sync_run
+from woocommerce_sync.runs import MAX_TITLE, SyncRun, sync_run
+
+PUSH_METHOD = "woocommerce_sync.orders.sales_order_to_woocommerce.push_sales_order"
+PUSH_TIMEOUT = 10 * 60  # seconds; a push Queued for longer lost its job (push_state.STALE_QUEUED)
+# A person who saves again while the job runs: the job sends the newer change in another round.
+MAX_ROUNDS = 3
 
 # Document events -------------------------------------------------------------------------------
 
@@ -46,54 +72,98 @@ from woocommerce_sync.runs import SyncRun, sync_run
 def on_submit(doc: Document, method: str | None = None) -> None:
 	if not _ours_to_send(doc):
 		return
-	if doc.woocommerce_id:
-		_send_and_tell(doc, lambda client: push(client, doc.name))
-	else:
-		try:
-			with get_client(doc.woocommerce_server) as client:
-				order_id = export(client, doc)
-		except WooCommerceError as exc:
-			frappe.log_error(title=f"WooCommerce export of Sales Order {doc.name} failed", message=str(exc))
-			frappe.throw(
-				_("Sales Order {0} was not submitted, WooCommerce did not take it: {1}").format(
-					doc.name, explain(exc)
-				)
-			)
-		frappe.msgprint(
-			_("Sent to WooCommerce store {0} as order {1}.").format(doc.woocommerce_server, order_id),
-			alert=True,
-		)
+	if not doc.woocommerce_id:
+		paired_products(doc)
+	_queue_and_tell(doc)
 
 
 def on_cancel(doc: Document, method: str | None = None) -> None:
-	if not _ours_to_send(doc) or not doc.woocommerce_id or doc.woocommerce_status in CANCELLING_STATUSES:
+	if not _ours_to_send(doc) or doc.woocommerce_status in CANCELLING_STATUSES:
 		return
-	_send_and_tell(doc, lambda client: push(client, doc.name, status="cancelled"))
+	if doc.woocommerce_id or doc.get(EXPORT_ATTEMPTED_FIELD):
+		_queue_and_tell(doc)
 
 
 def on_update_after_submit(doc: Document, method: str | None = None) -> None:
-	"""A status change, or lines changed with Update Items (sent while the order is editable)."""
-	if _ours_to_send(doc) and doc.woocommerce_id:
-		_send_and_tell(doc, lambda client: push(client, doc.name))
+	"""A status change, or lines changed with Update Items (sent while the order is editable);
+	also a change to a Sales Order whose export is still to be confirmed."""
+	if _ours_to_send(doc) and (doc.woocommerce_id or doc.get(PUSH_STATE_FIELD)):
+		_queue_and_tell(doc)
+
+
+def queue_push(sales_order: str, store: str) -> datetime:
+	"""One push job per Sales Order, queued when the transaction commits; mark it Queued. A job
+	already queued or running for it takes the change along (see push_sales_order)."""
+	queued = push_state.mark_queued(sales_order)
+	jobs.enqueue(
+		PUSH_METHOD,
+		push_job_id(sales_order, store),
+		queue=SHORT_QUEUE,
+		timeout=PUSH_TIMEOUT,
+		sales_order=sales_order,
+	)
+	return queued
+
+
+def push_job_id(sales_order: str, store: str) -> str:
+	return jobs.job_id(PUSH_JOB, store, sales_order)
+
+
+def _queue_and_tell(doc: Document) -> None:
+	queued = queue_push(doc.name, doc.woocommerce_server)
+	doc.update({PUSH_STATE_FIELD: push_state.PUSH_QUEUED, PUSH_QUEUED_FIELD: queued})
+	frappe.msgprint(
+		_(
+			"Sales Order {0} is queued for WooCommerce store {1}; its WooCommerce tab shows when it is sent."
+		).format(doc.name, doc.woocommerce_server),
+		alert=True,
+	)
+
+
+@frappe.whitelist(methods=["POST"])
+def retry_push(sales_order: str) -> str:
+	"""The form's Retry: queue the push of this Sales Order again. The job may import the order
+	(the store's change is newer), so the user must be allowed what an import makes."""
+	so = frappe.get_doc("Sales Order", sales_order)
+	so.check_permission("write")
+	if not so.woocommerce_server:
+		frappe.throw(_("Sales Order {0} is not linked to a WooCommerce store.").format(so.name))
+	check_documents(so.woocommerce_server, import_needs(check_store(so.woocommerce_server)))
+	if so.docstatus == 0:
+		frappe.throw(_("Submit Sales Order {0} first: only submitted orders are sent.").format(so.name))
+	_queue_and_tell(so)
+	return _("Sales Order {0} is queued for WooCommerce store {1}.").format(so.name, so.woocommerce_server)
 
 
 @frappe.whitelist(methods=["POST"])
 def sync_with_woocommerce(sales_order: str) -> str:
-	"""Actions > Sync with WooCommerce: the two-way rule for this one Sales Order, now. A pull
-	goes through the import, so the user must be allowed what an import makes."""
+	"""Actions > Sync with WooCommerce: the two-way rule for this one Sales Order, now, within the
+	interactive profile's 10 s. A pull goes through the import, so the user must be allowed what an
+	import makes."""
 	so = frappe.get_doc("Sales Order", sales_order)
 	so.check_permission("write")
 	if not so.woocommerce_server:
 		frappe.throw(_("Sales Order {0} is not linked to a WooCommerce store.").format(so.name))
 	check_documents(so.woocommerce_server, import_needs(check_store(so.woocommerce_server)))
 	try:
-		with get_client(so.woocommerce_server) as client:
+		with get_client(so.woocommerce_server, INTERACTIVE) as client:
 			if not so.woocommerce_id:
 				if so.docstatus != 1:
 					frappe.throw(
 						_("Submit Sales Order {0} first: only submitted orders are sent.").format(so.name)
 					)
-				return _("Sent to WooCommerce as order {0}.").format(export(client, so))
+				if is_job_enqueued(push_job_id(so.name, so.woocommerce_server)):
+					# Two exports at once could both create the order.
+					frappe.throw(
+						_(
+							"Sales Order {0} is being sent to WooCommerce store {1} already: its WooCommerce "
+							"tab shows when it is sent."
+						).format(so.name, so.woocommerce_server)
+					)
+				sent, message = send(so.name, client)
+				if not sent:
+					frappe.throw(message)
+				return message
 			settings = frappe.get_doc(SETTINGS, so.woocommerce_server)
 			with sync_run(so.woocommerce_server, "Manual", f"two-way sync of Sales Order {so.name}") as run:
 				message = TwoWayPass(settings, client, run).sync([so.name])
@@ -119,14 +189,110 @@ def woocommerce_admin_url(sales_order: str) -> str | None:
 	return f"{store_url.rstrip('/')}/wp-admin/post.php?post={cint(so.woocommerce_id)}&action=edit"
 
 
-# Pushing --------------------------------------------------------------------------------------
+# The push job ---------------------------------------------------------------------------------
 
 
-def push(client: WooCommerceClient, sales_order: str, status: str | None = None) -> str:
-	"""Make the WooCommerce order show what the Sales Order shows; say what was sent."""
-	so = frappe.db.get_value("Sales Order", sales_order, SO_FIELDS, as_dict=True)
+def push_sales_order(sales_order: str) -> str:
+	"""The job the events queue: send the Sales Order as it is now; again if it was queued anew
+	while this ran (deduplication dropped that second job)."""
+	message = ""
+	for _round in range(MAX_ROUNDS):
+		queued = push_state.queued_at(sales_order)
+		sent, message = send(sales_order)
+		if not sent or push_state.queued_at(sales_order) == queued:
+			break
+	return message
+
+
+def send(sales_order: str, client: WooCommerceClient | None = None) -> tuple[bool, str]:
+	"""Make the store show this Sales Order; record Sent, or Failed with the reason (and one Error
+	Log with the traceback per new reason). `client`: the caller's, else one of the background
+	profile. Commits: the state must survive whatever the caller does next."""
+	so = frappe.db.get_value("Sales Order", sales_order, [*SO_FIELDS, EXPORT_ATTEMPTED_FIELD], as_dict=True)
+	if not so or not so.woocommerce_server or so.docstatus == 0:
+		return True, ""  # gone, unlinked, or a draft (drafts follow the store)
+	try:
+		if client is None:
+			with get_client(so.woocommerce_server) as own:
+				message = _send(own, so)
+		else:
+			message = _send(client, so)
+	except Exception as exc:
+		frappe.db.rollback()
+		reason = _failure(so, exc)
+		if push_state.mark_failed(so.name, reason):
+			title = f"WooCommerce push of Sales Order {so.name} to store {so.woocommerce_server} failed"
+			frappe.log_error(
+				title=title[:MAX_TITLE],
+				message=f"{reason}\n\n{frappe.get_traceback()}",
+				reference_doctype="Sales Order",
+				reference_name=so.name,
+			)
+		frappe.db.commit()
+		_tell_form(so.name)
+		return False, reason
+	push_state.mark_sent(so.name)
+	frappe.db.commit()
+	_tell_form(so.name)
+	return True, message
+
+
+def _tell_form(sales_order: str) -> None:
+	"""An open form of the Sales Order shows the new push state without a manual reload."""
+	frappe.publish_realtime(
+		"woocommerce_push_state", {"sales_order": sales_order}, doctype="Sales Order", docname=sales_order
+	)
+
+
+def _send(client: WooCommerceClient, so: frappe._dict) -> str:
+	if not so.woocommerce_id:
+		if so.docstatus == 2:
+			return cancel_lost_export(client, so)
+		order_id = export(client, frappe.get_doc("Sales Order", so.name))
+		return _("Sent to WooCommerce store {0} as order {1}.").format(so.woocommerce_server, order_id)
 	order = client.get(f"orders/{so.woocommerce_id}", reference=("Sales Order", so.name))
-	return _push_order(client, so, order, status)
+	if so.docstatus == 2:
+		if order.get("status") in CANCELLING_STATUSES:
+			return _("WooCommerce order {0} is cancelled already: nothing to do.").format(so.woocommerce_id)
+		return _push_order(client, so, order, status="cancelled")
+	erpnext = erpnext_snapshot(so)
+	if _decision(so, order, erpnext, timedelta(0)) == Decision.PULL:
+		return _pull(so, order)
+	return _push_order(client, so, order, erpnext=erpnext)
+
+
+def _pull(so: frappe._dict, order: dict) -> str:
+	"""The store changed after the person did: its order wins, through the import."""
+	settings = frappe.get_doc(SETTINGS, so.woocommerce_server)
+	what = f"import of WooCommerce order {so.woocommerce_id}, changed after Sales Order {so.name}"
+	with sync_run(so.woocommerce_server, "Manual", what) as run:
+		pull_orders(settings, run, [order])
+	if run.failures:
+		frappe.throw(run.failures[0]["reason"])
+	return _("WooCommerce order {0} was changed in the store after Sales Order {1}: imported.").format(
+		so.woocommerce_id, so.name
+	)
+
+
+def _failure(so: frappe._dict, exc: Exception) -> str:
+	"""The reason, in words, naming the store and the order."""
+	if isinstance(exc, WooCommerceNotFound) and exc.proves_deleted("orders"):
+		return _(
+			"WooCommerce order {0} no longer exists in store {1}; nothing was sent. Unlink Sales Order {2} "
+			"(Actions > Unlink from WooCommerce) or restore the order in the store, then press Retry."
+		).format(so.woocommerce_id, so.woocommerce_server, so.name)
+	cause = explain(exc) if isinstance(exc, WooCommerceError) else (str(exc) or type(exc).__name__)
+	order = (
+		_("WooCommerce order {0}").format(so.woocommerce_id)
+		if so.woocommerce_id
+		else _("a new WooCommerce order")
+	)
+	return _("Sales Order {0} was not sent to WooCommerce store {1} ({2}): {3}").format(
+		so.name, so.woocommerce_server, order, cause
+	)
+
+
+# Pushing --------------------------------------------------------------------------------------
 
 
 def _push_order(
@@ -156,63 +322,6 @@ def _push_order(
 	)
 
 
-def export(client: WooCommerceClient, so: Document) -> int:
-	"""Create the WooCommerce order of a Sales Order born in ERPNext and link the two."""
-	payload = export_payload(so)
-	order = client.post("orders", payload, reference=("Sales Order", so.name))
-	so.db_set(
-		{
-			"woocommerce_id": str(order["id"]),
-			"woocommerce_live_key": live_key(so.woocommerce_server, order["id"]),
-			"woocommerce_status": order.get("status"),
-		}
-	)
-	mark_synced(so.name, parse_gmt(order["date_modified_gmt"]))
-	return order["id"]
-
-
-def export_payload(so: Document) -> dict:
-	"""The new order: products from the Items' links, addresses, and ERPNext's line amounts."""
-	links = products_of(so.woocommerce_server, [row.item_code for row in so.items])
-	missing = sorted({row.item_code for row in so.items if row.item_code not in links})
-	if missing:
-		frappe.throw(
-			_(
-				"Sales Order {0} cannot be sent to WooCommerce store {1}: these Items are not paired with "
-				"a product there: {2}. Pair them (settings: Products > Map Existing Products) or create "
-				"them (Item: Actions > Sync to WooCommerce), then submit again."
-			).format(so.name, so.woocommerce_server, ", ".join(missing))
-		)
-	billing = {**address_values(so.customer_address, with_contact=True), **_names(so.customer_name)}
-	shipping = {**address_values(so.shipping_address_name), **_names(so.customer_name)}
-	if so.contact_email:
-		billing["email"] = so.contact_email
-	customer_id = frappe.db.get_value("Customer", so.customer, "woocommerce_customer_key") or ""
-	store_prefix = f"{so.woocommerce_server}:"
-	return {
-		"status": so.woocommerce_status or "processing",
-		"currency": so.currency,
-		"customer_id": cint(customer_id.removeprefix(store_prefix))
-		if customer_id.startswith(store_prefix)
-		else 0,
-		"customer_note": so.woocommerce_customer_note or "",
-		"billing": billing,
-		"shipping": shipping,
-		"line_items": [
-			{
-				"product_id": links[row.item_code][0],
-				"variation_id": links[row.item_code][1],
-				"quantity": flt(row.qty),
-				"subtotal": f"{flt(row.amount, 2):.2f}",
-				"total": f"{flt(row.amount, 2):.2f}",
-			}
-			for row in so.items
-		],
-		"meta_data": [{"key": "_erpnext_sales_order", "value": so.name}],
-		"set_paid": False,
-	}
-
-
 # The hourly two-way pass ----------------------------------------------------------------------
 
 
@@ -226,9 +335,26 @@ class TwoWayPass:
 		self.overlap = overlap
 
 	def run_store(self) -> None:
-		names = changed_sales_orders(self.settings.name)
+		"""Failed (or lost) pushes go back to their job; the two-way rule for the rest."""
+		retried = self.retry_pushes()
+		names = [name for name in changed_sales_orders(self.settings.name) if name not in retried]
 		for start in range(0, len(names), 100):
 			self.sync(names[start : start + 100])
+
+	def retry_pushes(self) -> set[str]:
+		"""Queue their push jobs again (deduplicated: never two pushes of one Sales Order at once,
+		which could export it twice); the two-way pass leaves them to those jobs."""
+		names = push_state.pushes_to_retry(self.settings.name)
+		for name in names:
+			queue_push(name, self.settings.name)
+		frappe.db.commit()
+		if names:
+			self.run.note(
+				_(
+					"{0} failed or lost push(es) to WooCommerce queued again; their reasons are on the Sales Orders."
+				).format(len(names))
+			)
+		return set(names)
 
 	def sync(self, names: list[str]) -> str:
 		rows = frappe.get_all("Sales Order", filters={"name": ("in", names)}, fields=SO_FIELDS)
@@ -240,6 +366,7 @@ class TwoWayPass:
 		for so in rows:
 			try:
 				messages.append(self.sync_one(so, orders.get(so.woocommerce_id)))
+				push_state.settle(so.name)
 				frappe.db.commit()
 			except Exception as exc:
 				frappe.db.rollback()
@@ -258,12 +385,7 @@ class TwoWayPass:
 			self.run.count("updated")
 			return _push_order(self.client, so, order, status="cancelled")
 		erpnext = erpnext_snapshot(so)
-		decision = decide(
-			Side(snapshot_of_order(order), parse_gmt(order.get("date_modified_gmt"))),
-			Side(erpnext, site_to_utc(so.modified)),
-			so.woocommerce_sync_hash,
-			self.overlap,
-		)
+		decision = _decision(so, order, erpnext, self.overlap)
 		if decision == Decision.PUSH:
 			self.run.count("updated")
 			return _push_order(self.client, so, order, erpnext=erpnext)
@@ -287,6 +409,16 @@ class TwoWayPass:
 		)
 
 
+def _decision(so: frappe._dict, order: dict, erpnext: dict, overlap: timedelta) -> Decision:
+	"""The two-way rule for a Sales Order and its order (`erpnext`: the Sales Order's snapshot)."""
+	return decide(
+		Side(snapshot_of_order(order), parse_gmt(order.get("date_modified_gmt"))),
+		Side(erpnext, site_to_utc(so.modified)),
+		so.woocommerce_sync_hash,
+		overlap,
+	)
+
+
 def changed_sales_orders(store: str) -> list[str]:
 	"""Submitted or cancelled linked Sales Orders modified after they were last synced."""
 	so = frappe.qb.DocType("Sales Order")
@@ -299,11 +431,6 @@ def changed_sales_orders(store: str) -> list[str]:
 		.where(so.woocommerce_last_synced.isnull() | (so.modified > so.woocommerce_last_synced))
 		.orderby(so.modified)
 	).run(pluck=True)
-
-
-def _names(customer_name: str | None) -> dict:
-	first, _space, last = (customer_name or "").partition(" ")
-	return {"first_name": first, "last_name": last}
 
 
 def _erpnext_lines(so: frappe._dict) -> list[ErpnextLine]:
@@ -329,26 +456,6 @@ def _erpnext_lines(so: frappe._dict) -> list[ErpnextLine]:
 
 def _ours_to_send(doc: Document) -> bool:
 	return bool(doc.woocommerce_server) and not doc.flags.from_woocommerce
-
-
-def _send_and_tell(doc: Document, send) -> None:
-	"""Send now and say what happened; a failure is told and left for the hourly pass."""
-	try:
-		with get_client(doc.woocommerce_server) as client:
-			message = send(client)
-	except WooCommerceError as exc:
-		if isinstance(exc, WooCommerceNotFound) and exc.proves_deleted("orders"):
-			message = _("WooCommerce order {0} no longer exists in store {1}; nothing was sent.").format(
-				doc.woocommerce_id, doc.woocommerce_server
-			)
-			frappe.msgprint(message, alert=True)
-			return
-		frappe.log_error(title=f"WooCommerce update of Sales Order {doc.name} failed", message=str(exc))
-		message = _(
-			"Sales Order {0} was saved, but WooCommerce order {1} was not updated: {2} The hourly sync "
-			"will send the change, or press Sync with WooCommerce."
-		).format(doc.name, doc.woocommerce_id, explain(exc))
-	frappe.msgprint(message, alert=True)
 
 
 def enqueue_all_stores() -> None:

@@ -34,7 +34,9 @@ from woocommerce_sync.constants import (
 	SETTINGS,
 )
 from woocommerce_sync.core.client import (
+	BACKGROUND,
 	MAX_PER_PAGE,
+	ClientProfile,
 	WooCommerceClient,
 	WooCommerceError,
 	WooCommerceNotFound,
@@ -163,13 +165,15 @@ def sync_store(
 	notify_user: str | None = None,
 	on_progress: Callable[[int], None] | None = None,
 	then: Callable[[Document, WooCommerceClient, SyncRun], None] | None = None,
+	profile: ClientProfile = BACKGROUND,
 ) -> SyncRun:
-	"""`then` runs after the import with the same client and Sync Log (the hourly two-way pass)."""
+	"""`then` runs after the import with the same client and Sync Log (the hourly two-way pass);
+	`profile`: INTERACTIVE when a person waits for the answer (Sync this Order with ERPNext)."""
 	filters = filters or ImportFilters()
 	settings = frappe.get_doc(SETTINGS, store)
 	with sync_run(store, trigger, "order sync", dry_run=dry_run, operation=ORDERS_OPERATION) as run:
 		done = 0
-		with get_client(settings) as client:
+		with get_client(settings, profile) as client:
 			importer = OrderImporter(settings, run, filters, dry_run, client)
 			for page in _pages(client, settings, filters):
 				importer.import_page(page.orders)

@@ -159,8 +159,19 @@ class FakeWooCommerceStore:
 		"""Queue a fault: status (code=500/502/503, html=False), rate_limit (retry_after=1),
 		timeout (seconds=5, answers after that delay), truncated (a cut JSON body), unauthorized,
 		html (status=200: a web page instead of JSON), nested (depth=100000: valid JSON nested deeper
-		than Python's recursion limit)."""
-		if kind not in {"status", "rate_limit", "timeout", "truncated", "unauthorized", "html", "nested"}:
+		than Python's recursion limit), lost_answer (seconds=5: the store does the work, a created
+		order included, then hangs and drops the connection, as a store that is slow to answer)."""
+		kinds = {
+			"status",
+			"rate_limit",
+			"timeout",
+			"truncated",
+			"unauthorized",
+			"html",
+			"nested",
+			"lost_answer",
+		}
+		if kind not in kinds:
 			raise ValueError(f"unknown fault {kind}")
 		with self.lock:
 			self._faults.append({"kind": kind, "left": times, "path_prefix": path_prefix, **options})
@@ -479,7 +490,8 @@ def _handler_for(store: FakeWooCommerceStore) -> type[BaseHTTPRequestHandler]:
 			if store.latency:
 				time.sleep(store.latency)
 			fault = store._take_fault(parts.path)
-			if fault and self._fault(fault):
+			lost = fault is not None and fault["kind"] == "lost_answer"
+			if fault and not lost and self._fault(fault):
 				return
 			try:
 				if not parts.path.startswith(API):
@@ -491,6 +503,10 @@ def _handler_for(store: FakeWooCommerceStore) -> type[BaseHTTPRequestHandler]:
 				status, payload, headers = _route(
 					store, self.command, parts.path[len(API) :].strip("/"), query, body
 				)
+				if lost:
+					time.sleep(fault.get("seconds", 5))
+					self.close_connection = True
+					return
 				self._send(status, payload, headers)
 			except ApiError as exc:
 				self._send(exc.status, exc.body)
@@ -742,7 +758,13 @@ def _order(store: FakeWooCommerceStore, order_id: int) -> dict:
 
 def _order_create(store: FakeWooCommerceStore, item: dict) -> dict:
 	_check_products(store, item.get("line_items") or [])
-	return store.add_order({k: v for k, v in item.items() if k != "id"})
+	order = {k: v for k, v in item.items() if k != "id"}
+	# WooCommerce gives each meta entry its own id and answers {id, key, value}.
+	order["meta_data"] = [
+		{"id": store.next_id(), "key": meta["key"], "value": meta.get("value")}
+		for meta in item.get("meta_data") or []
+	]
+	return store.add_order(order)
 
 
 def _check_products(store: FakeWooCommerceStore, lines: list[dict]) -> None:

@@ -187,6 +187,7 @@ class TestWhoMayCall(AccessTestCase):
 			"woocommerce_sync.orders.sales_order_to_woocommerce.sync_with_woocommerce": {
 				"sales_order": sales_order
 			},
+			"woocommerce_sync.orders.sales_order_to_woocommerce.retry_push": {"sales_order": sales_order},
 			TEST_CONNECTION: {"store": self.store},
 		}
 		for cmd, form in calls.items():

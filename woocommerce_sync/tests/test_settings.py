@@ -2,6 +2,7 @@
 
 import json
 import socket
+import time
 from unittest.mock import patch
 
 import frappe
@@ -144,6 +145,18 @@ class TestConnection(FrappeTestCase):
 		result = doc.test_connection()
 		self.assertFalse(result["ok"])
 		self.assertIn("could not be reached", result["message"])
+
+	def test_a_hanging_store_is_said_to_be_slow_within_ten_seconds(self):
+		"""A person waits for Test Connection: one retry, 10 s in all, then plain words."""
+		doc = make_settings(self.store).insert()
+		self.store.latency = 60
+		self.addCleanup(setattr, self.store, "latency", 0)
+		started = time.monotonic()
+		result = doc.test_connection()
+		elapsed = time.monotonic() - started
+		self.assertFalse(result["ok"])
+		self.assertIn(f"WooCommerce store {doc.name} is slow", result["message"])
+		self.assertLessEqual(elapsed, 10.5)
 
 	def test_permalinks_off(self):
 		doc = make_settings(self.store).insert()

@@ -232,11 +232,12 @@ class TestStockDocuments(StockTestCase):
 		from unittest.mock import patch
 
 		from woocommerce_sync import connection
+		from woocommerce_sync.core.client import BACKGROUND, ClientProfile
 
 		original = connection.get_client
+		profile = ClientProfile(timeout=BACKGROUND.timeout, max_retries=retries)
 		return patch(
-			"woocommerce_sync.products.push.get_client",
-			lambda store, **kw: original(store, **{**kw, "max_retries": retries}),
+			"woocommerce_sync.products.push.get_client", lambda store, *args, **kw: original(store, profile)
 		)
 
 	def fake_id(self, item_code: str) -> int:

@@ -4,6 +4,7 @@ through the normal path, and Desk's list calls and /api/resource see the same.""
 
 import copy
 import json
+import time
 from datetime import datetime, timedelta, timezone
 
 import frappe
@@ -313,6 +314,18 @@ class TestErrors(WooCommerceOrderTestCase):
 			load.getdoc(ORDER, f"{self.store}:999999")  # Desk's form shows the message, not a blank page
 		with self.assertRaises(OrderNotFound):
 			sync_order(f"{self.store}:999999")
+
+	def test_a_hanging_store_is_said_to_be_slow_within_ten_seconds(self):
+		"""The live view is read while a person waits: one retry, 10 s in all."""
+		self.fake.latency = 60
+		started = time.monotonic()
+		with self.assertRaises(frappe.ValidationError) as caught:
+			frappe.get_doc(ORDER, f"{self.store}:16")
+		elapsed = time.monotonic() - started
+		self.fake.latency = 0
+		self.assertLessEqual(elapsed, 10.5)
+		self.assertIn(f"WooCommerce store {self.store} is slow", str(caught.exception))
+		self.assertEqual(self.fake.request_count("GET", f"{ORDERS}/16"), 2, "one retry")
 
 	def test_refused_keys_are_explained(self):
 		self.fake.inject_fault("unauthorized", times=2)

@@ -1,5 +1,12 @@
-// Sales Order: where a linked order lives in WooCommerce, and Actions > Sync with WooCommerce.
+// Sales Order: where a linked order lives in WooCommerce, its push state with Retry, and
+// Actions > Sync with WooCommerce.
 frappe.ui.form.on("Sales Order", {
+	setup(frm) {
+		// The push job says when it is done (orders/sales_order_to_woocommerce.py: _tell_form).
+		frappe.realtime.on("woocommerce_push_state", (data) => {
+			if (data.sales_order === frm.doc.name && !frm.is_dirty()) frm.reload_doc();
+		});
+	},
 	refresh(frm) {
 		if (!frm.doc.woocommerce_server || frm.is_new()) return;
 		if (frm.doc.woocommerce_id) {
@@ -42,6 +49,7 @@ frappe.ui.form.on("Sales Order", {
 				__("Actions")
 			);
 		}
+		show_push_state(frm);
 		if (frm.doc.docstatus !== 1) return;
 		frm.add_custom_button(
 			__("Sync with WooCommerce"),
@@ -60,3 +68,32 @@ frappe.ui.form.on("Sales Order", {
 		);
 	},
 });
+
+// The push job's state (orders/push_state.py): queued, or failed with the reason and a Retry.
+function show_push_state(frm) {
+	const state = frm.doc.woocommerce_push_state;
+	if (state === "Queued") {
+		frm.dashboard.add_comment(
+			__("Queued for WooCommerce store {0}: a background job sends it within moments.", [
+				frappe.utils.escape_html(frm.doc.woocommerce_server),
+			]),
+			"blue",
+			true
+		);
+	}
+	if (state !== "Failed" || frm.doc.docstatus === 0) return;
+	frm.dashboard.add_comment(
+		__("Not sent to WooCommerce: {0} The hourly sync retries; or press Retry WooCommerce Push.", [
+			frappe.utils.escape_html(frm.doc.woocommerce_push_error || ""),
+		]),
+		"red",
+		true
+	);
+	frm.add_custom_button(__("Retry WooCommerce Push"), () =>
+		frappe
+			.xcall("woocommerce_sync.orders.sales_order_to_woocommerce.retry_push", {
+				sales_order: frm.doc.name,
+			})
+			.then(() => frm.reload_doc()) // the server's alert says it is queued
+	);
+}

@@ -11,16 +11,13 @@ from woocommerce_sync.connection import (
 	refused_store_address,
 )
 from woocommerce_sync.constants import MANAGER_ROLES
-from woocommerce_sync.core.client import WooCommerceError
+from woocommerce_sync.core.client import INTERACTIVE, WooCommerceError
 from woocommerce_sync.core.order_mapping import normalize_status
 from woocommerce_sync.core.store_info import probe_store
 from woocommerce_sync.core.store_url import StoreURLError, normalize_store_url
 from woocommerce_sync.desk import health
 from woocommerce_sync.manual_access import check_store
 from woocommerce_sync.products.settings_checks import validate_product_settings
-
-# Test Connection must answer within seconds, not after the sync's patient retries.
-TEST_TIMEOUT = (5.0, 10.0)
 
 
 class WooCommerceIntegrationSettings(Document):
@@ -212,7 +209,8 @@ class WooCommerceIntegrationSettings(Document):
 		here would write every queued row of the site (Access Log, Route History...) as this user.
 		"""
 		try:
-			with get_client(self, timeout=TEST_TIMEOUT, max_retries=1) as client:
+			# A person waits for the answer: seconds, not the sync's patient retries.
+			with get_client(self, INTERACTIVE) as client:
 				info = probe_store(client)
 		except WooCommerceError as exc:
 			health.record_connection_test(self.name, False, explain(exc))

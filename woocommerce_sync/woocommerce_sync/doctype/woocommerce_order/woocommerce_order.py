@@ -11,6 +11,7 @@ from frappe.model.document import Document
 from frappe.utils.html_utils import sanitize_html
 
 from woocommerce_sync.constants import MANAGER_ROLES
+from woocommerce_sync.core.client import INTERACTIVE
 from woocommerce_sync.manual_access import check_documents, check_store, import_needs
 from woocommerce_sync.orders import order_view
 from woocommerce_sync.orders.live_key import live_key
@@ -63,7 +64,9 @@ def sync_order(name: str) -> dict:
 	frappe.only_for(MANAGER_ROLES)
 	store, order_id = order_view.check_access(name)
 	check_documents(store, import_needs(check_store(store)))
-	run = sync_store(store, "Manual", filters=ImportFilters(ids=[order_id], update_existing=True))
+	run = sync_store(
+		store, "Manual", filters=ImportFilters(ids=[order_id], update_existing=True), profile=INTERACTIVE
+	)
 	sales_order = frappe.db.get_value(
 		"Sales Order", {"woocommerce_live_key": live_key(store, order_id)}, "name"
 	) or frappe.db.get_value(

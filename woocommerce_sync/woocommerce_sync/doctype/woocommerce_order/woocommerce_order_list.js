@@ -4,6 +4,9 @@
 frappe.listview_settings["WooCommerce Order"] = {
 	add_fields: ["status", "sales_order"],
 	onload(listview) {
+		// A store in the address (/app/woocommerce-order?store=...) is applied after onload: never
+		// ask another store first (a slow or dead one would answer with an error).
+		if (frappe.route_options && frappe.route_options.store) return;
 		if (listview.filters.some((filter) => filter[1] === "store")) return;
 		frappe.db
 			.get_list("WooCommerce Integration Settings", {
