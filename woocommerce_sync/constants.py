@@ -37,6 +37,7 @@ WEBHOOK_JOB = "woocommerce-webhook"
 EXPORT_JOB = "woocommerce-export"
 FULL_PASS_JOB = "woocommerce-reconcile"
 MAP_PRODUCTS_JOB = "woocommerce-map-products"
+SELLING_JOB = "woocommerce-selling"
 LONG_QUEUE = "long"
 SHORT_QUEUE = "short"
 
