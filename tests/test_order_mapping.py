@@ -341,6 +341,28 @@ def test_decimal_quantities_avoid_rates_whose_amount_is_half_a_cent():
 	assert draft.erpnext_grand_total() == Decimal("5.00")
 
 
+@pytest.mark.parametrize(
+	("as_sent", "qty"),
+	[
+		(1.5, "1.5"),  # a JSON number, as a decimal-quantity plugin writes it and requests parses it
+		("1.5", "1.5"),
+		("1.50", "1.50"),
+		(0.3, "0.3"),  # float repr, never 0.299999...
+		(2.125, "2.125"),
+	],
+)
+def test_fractional_quantities_are_exact(as_sent, qty):
+	"""WooCommerce's schema says integer; plugins (Decimal Quantity and the like) store decimals."""
+	order = sample_order("order_get_guest.json")
+	order["line_items"][0].update(quantity=as_sent, subtotal="9.99", total="9.99")
+	order["total"] = "9.99"
+	for raw in (order, json.dumps(order)):  # parsed by requests (floats) or by parse_order (Decimal)
+		draft = map_order(parse_order(raw), config())
+		(line,) = draft.items
+		assert line.qty == Decimal(qty) and type(line.qty) is Decimal
+		assert draft.erpnext_grand_total() == Decimal("9.99")
+
+
 def test_free_line_is_a_full_discount():
 	order = sample_order("order_get_guest.json")
 	order["line_items"][0].update(total="0.00")

@@ -30,6 +30,9 @@ LIVE_KEY_FIELD = "woocommerce_live_key"  # unique: one live Sales Order per orde
 LINE_ID_FIELD = "woocommerce_line_id"
 ITEM_LINKS_FIELD = "woocommerce_links"  # the Item's WooCommerce Products table
 SELL_ON_FIELD = "woocommerce_sell_on"  # the Item's Sell on WooCommerce Stores
+SALE_STATE_FIELD = "woocommerce_sale_state"  # the Sales Order's sale documents: Pending, Done, Failed
+SALE_REASON_FIELD = "woocommerce_sale_reason"  # why they failed, and the fix
+ORDER_EMAIL_FIELD = "woocommerce_billing_email"  # the Sales Order keeps the e-mail as typed in the store
 
 # Background jobs: the id prefix says which job, the rest which store and object ----------------
 ORDER_SYNC_JOB = "woocommerce-sync-orders"

@@ -15,7 +15,10 @@ from woocommerce_sync.constants import (
 	LIVE_KEY_FIELD,
 	MANAGER_ROLE,
 	MODULE,
+	ORDER_EMAIL_FIELD,
 	ORDER_ID_FIELD,
+	SALE_REASON_FIELD,
+	SALE_STATE_FIELD,
 	SELL_ON_FIELD,
 	SETTINGS,
 	STORE_FIELD,
@@ -174,6 +177,44 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"description": "Fingerprint of the status, note and addresses both sides last agreed on; "
 				"a side still showing it has not changed (no echo of our own pushes).",
 			},
+			{
+				"fieldname": ORDER_EMAIL_FIELD,
+				"label": "WooCommerce E-mail",
+				"fieldtype": "Data",
+				"insert_after": "woocommerce_sync_hash",
+				"read_only": 1,
+				"no_copy": 1,
+				"description": "The billing e-mail as the store has it. Customer and Contact keep an "
+				"internationalised domain in punycode, or no e-mail when ERPNext refuses the address.",
+			},
+			{
+				"fieldname": "woocommerce_sale_section",
+				"label": "Sale Documents",
+				"fieldtype": "Section Break",
+				"insert_after": ORDER_EMAIL_FIELD,
+			},
+			{
+				"fieldname": SALE_STATE_FIELD,
+				"label": "Sale Documents",
+				"fieldtype": "Select",
+				"options": "\nPending\nDone\nFailed",
+				"insert_after": "woocommerce_sale_section",
+				"read_only": 1,
+				"no_copy": 1,
+				"search_index": 1,
+				"in_standard_filter": 1,
+				"description": "Invoice, payment, credit notes and delivery of the order, made after the Sales "
+				"Order in their own step. Failed: the next sync (or Create Invoice) tries again.",
+			},
+			{
+				"fieldname": SALE_REASON_FIELD,
+				"label": "Sale Documents Problem",
+				"fieldtype": "Small Text",
+				"insert_after": SALE_STATE_FIELD,
+				"read_only": 1,
+				"no_copy": 1,
+				"depends_on": f"eval:doc.{SALE_STATE_FIELD}=='Failed'",
+			},
 		],
 		"Sales Invoice": [
 			{
@@ -218,7 +259,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"no_copy": 1,
 				"search_index": 1,
 				"description": "store:customer id of the WooCommerce account, so a buyer who changes e-mail "
-				"is still recognised.",
+				"is still recognised; for a guest whose e-mail ERPNext refuses, store:guest:that e-mail.",
 			},
 		],
 		"Address": [

@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Literal, NoReturn, get_args
 
+from woocommerce_sync.core.emails import ascii_email
 from woocommerce_sync.core.money import (
 	ZERO,
 	dsum,
@@ -99,7 +100,9 @@ class MappingConfig:
 
 @dataclass
 class CustomerDraft:
-	"""Who ordered. `shared_customer` set means: use that existing Customer, create none."""
+	"""Who ordered. `shared_customer` set means: use that existing Customer, create none.
+	`email` is what Customer and Contact store (domain in punycode); `original_email` is what the
+	buyer typed, kept on the Sales Order."""
 
 	email: str | None
 	woocommerce_customer_id: int
@@ -110,6 +113,7 @@ class CustomerDraft:
 	phone: str
 	company: str
 	shared_customer: str | None = None
+	original_email: str | None = None
 
 
 @dataclass
@@ -719,7 +723,8 @@ class _OrderMapper:
 	def customer(self) -> CustomerDraft:
 		config = self.config
 		billing = self.mapping("billing")
-		email = _text(billing.get("email")).lower() or None
+		original_email = _text(billing.get("email")).lower() or None
+		email = ascii_email(original_email) if original_email else None
 		customer_id = self.integer(self.order.get("customer_id"), "its customer_id")
 		is_guest = customer_id == 0
 		shared = config.shared_guest_customer if is_guest and config.guest_mode == "shared" else None
@@ -752,6 +757,7 @@ class _OrderMapper:
 			phone=_text(billing.get("phone")),
 			company=company,
 			shared_customer=shared,
+			original_email=original_email,
 		)
 
 	def address(self, kind: Literal["billing", "shipping"]) -> AddressDraft | None:
@@ -767,7 +773,7 @@ class _OrderMapper:
 			return None
 		return AddressDraft(
 			address_type="Billing" if kind == "billing" else "Shipping",
-			email=_text(data.get("email")).lower(),
+			email=ascii_email(_text(data.get("email")).lower()),
 			phone=_text(data.get("phone")),
 			key=_address_key(values),
 			**values,

@@ -1,8 +1,10 @@
 """The sync status console: every order that is failing now, every failed webhook delivery, and
 what a person can do about them (retry through the normal import, or ignore an order for good).
 
-A failing order is one in its store's retry list (`retry_order_ids`, kept by the importer); its
-reasons are the WooCommerce Sync Log failure rows that name it. Ignored orders are
+A failing order is one in its store's retry list (`retry_order_ids`, kept by the importer), or
+one whose Sales Order is imported but whose sale documents failed (Sale Documents: Failed on the
+Sales Order, retried by the hourly run); its reasons are the WooCommerce Sync Log failure rows
+that name it. Ignored orders are
 WooCommerce Ignored Order records: dropped from the retry list here, skipped by every later run.
 """
 
@@ -13,6 +15,8 @@ from frappe.utils import cint
 from woocommerce_sync.constants import (
 	IGNORED_ORDER,
 	MANAGER_ROLES,
+	SALE_REASON_FIELD,
+	SALE_STATE_FIELD,
 	SETTINGS,
 	SYNC_LOG,
 	SYNC_LOG_FAILURE,
@@ -20,6 +24,7 @@ from woocommerce_sync.constants import (
 )
 from woocommerce_sync.desk.access import check_import, readable_stores
 from woocommerce_sync.manual_access import check_store
+from woocommerce_sync.orders.ignored import ignored_ids
 from woocommerce_sync.orders.sync_sales_orders import (
 	ImportFilters,
 	enqueue_sync,
@@ -27,6 +32,7 @@ from woocommerce_sync.orders.sync_sales_orders import (
 	save_retry_ids,
 	sync_store,
 )
+from woocommerce_sync.sales.sync_invoice import FAILED
 from woocommerce_sync.webhooks.deliveries import enqueue
 
 MAX_ROWS = 5000  # of one list in the console; a store with more has a bigger problem than a list
@@ -37,19 +43,42 @@ def retry_ids_by_store(stores: list[str]) -> dict[str, list[int]]:
 	return {row.name: retry_ids(row) for row in rows if row.retry_order_ids}
 
 
+def failed_sales(stores: list[str]) -> dict[str, dict[int, frappe._dict]]:
+	"""Store -> order id -> its Sales Order, for Sales Orders whose sale documents failed."""
+	found: dict[str, dict[int, frappe._dict]] = {}
+	for row in frappe.get_all(
+		"Sales Order",
+		filters={"woocommerce_server": ("in", stores), SALE_STATE_FIELD: FAILED, "docstatus": 1},
+		fields=["name", "woocommerce_server", "woocommerce_id", SALE_REASON_FIELD],
+		limit=MAX_ROWS,
+	):
+		found.setdefault(row.woocommerce_server, {})[int(row.woocommerce_id)] = row
+	for store, orders in found.items():
+		for order_id in ignored_ids(store, list(orders)):
+			del orders[order_id]
+	return found
+
+
 def failing_orders(stores: list[str]) -> list[dict]:
-	"""One row per store and order in its retry list: latest reason, first and last failure."""
+	"""One row per store and order in its retry list or with failed sale documents: latest
+	reason, first and last failure, and the Sales Order when there is one."""
 	rows = []
-	for store, ids in retry_ids_by_store(stores).items():
-		history = failure_history(store, ids[:MAX_ROWS])
-		for order_id in ids[:MAX_ROWS]:
+	retrying = retry_ids_by_store(stores)
+	sales = failed_sales(stores)
+	for store in dict.fromkeys([*retrying, *sales]):
+		ids = list(dict.fromkeys([*retrying.get(store, []), *sales.get(store, {})]))[:MAX_ROWS]
+		history = failure_history(store, ids)
+		for order_id in ids:
 			failed = history.get(str(order_id)) or {}
+			sale = sales.get(store, {}).get(order_id) or {}
 			rows.append(
 				{
 					"store": store,
 					"woocommerce_order_id": order_id,
 					"woocommerce_order": f"{store}:{order_id}",
+					"sales_order": sale.get("name"),
 					"reason": failed.get("reason")
+					or sale.get(SALE_REASON_FIELD)
 					or _("No reason recorded (its Sync Log was cleared); retry it to see one."),
 					"first_failed": failed.get("first_failed"),
 					"last_failed": failed.get("last_failed"),
@@ -161,7 +190,12 @@ def retry_all() -> dict:
 	enabled = frappe.get_all(
 		SETTINGS, filters={"name": ("in", readable_stores()), "enabled": 1}, pluck="name"
 	)
-	for store, ids in retry_ids_by_store(enabled).items():
+	waiting = retry_ids_by_store(enabled)
+	for store, orders in failed_sales(enabled).items():
+		waiting[store] = list(dict.fromkeys([*waiting.get(store, []), *orders]))
+	for store, ids in waiting.items():
+		if not ids:
+			continue
 		check_import(store)
 		if queue_import(store, ids)["queued"]:
 			queued.append(_("{0} ({1} orders)").format(store, len(ids)))

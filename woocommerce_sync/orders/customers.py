@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 import frappe
 from frappe import _
+from frappe.utils import validate_email_address
 
 from woocommerce_sync.core.order_mapping import AddressDraft, CustomerDraft, SalesOrderDraft
 
@@ -57,8 +58,12 @@ class CustomerResolver:
 		self.addresses.clear()
 
 	def account_key(self, draft: CustomerDraft) -> str | None:
-		"""A registered buyer's account in this store; guests (id 0) have none."""
+		"""A registered buyer's account in this store. A guest (id 0) has none, unless ERPNext
+		refused the e-mail: then the address as typed is the key, so the guest's next order finds
+		the same Customer (`store:guest:address`)."""
 		if draft.is_guest or not draft.woocommerce_customer_id:
+			if draft.original_email and not draft.email:
+				return f"{self.settings.name}:guest:{draft.original_email}"[:140]
 			return None
 		return f"{self.settings.name}:{draft.woocommerce_customer_id}"
 
@@ -87,7 +92,8 @@ class CustomerResolver:
 				"woocommerce_customer_key": self.account_key(draft),
 			}
 		).insert(ignore_permissions=True)
-		self.by_email[draft.email] = customer.name
+		if draft.email:
+			self.by_email[draft.email] = customer.name
 		self.contact(customer.name, draft)
 		return customer.name
 
@@ -155,6 +161,24 @@ class CustomerResolver:
 				)
 			self.countries[code] = name
 		return self.countries[code]
+
+
+def drop_refused_emails(draft: SalesOrderDraft) -> str | None:
+	"""An e-mail Frappe still refuses (after IDNA: an unusual local part) must not fail the order:
+	the customer is matched by the store account (or, for a guest, the address as typed) and made
+	without it, Addresses carry none, and the Sales Order keeps the original. The Sync Log note says so."""
+	for address in (draft.billing_address, draft.shipping_address):
+		if address and address.email and not validate_email_address(address.email):
+			address.email = ""
+	email = draft.customer.email
+	if not email or validate_email_address(email):
+		return None
+	draft.customer.email = None
+	return _(
+		"WooCommerce store {0}, order {1}: ERPNext refuses the e-mail {2}, so the customer is matched and "
+		"made without it (by the store account, else the name); the Sales Order keeps it on its "
+		"WooCommerce tab. Correct the address in WooCommerce if it is a typing error."
+	).format(draft.store, draft.woocommerce_id, draft.customer.original_email)
 
 
 def _customers_by(field: str, values: set[str]) -> dict[str, str]:

@@ -33,6 +33,7 @@ class ItemResolver:
 		self.store = settings.name
 		self.by_product: dict[ProductKey, str] = {}
 		self.existing_codes: set[str] = set()
+		self.created: set[str] = set()  # Items this run made, so a message can tell new from old
 
 	def prefetch(self, lines: Iterable[ItemLineDraft]) -> None:
 		"""Read-only: links and SKUs of a page in two queries; linking happens per order."""
@@ -47,6 +48,7 @@ class ItemResolver:
 		"""After a rollback: what this run linked or created may not exist any more."""
 		self.by_product.clear()
 		self.existing_codes.clear()
+		self.created.clear()
 
 	def item_code(self, line: ItemLineDraft) -> str:
 		key = (line.product_id, line.variation_id)
@@ -96,6 +98,7 @@ class ItemResolver:
 			raise
 		if item_code:
 			self.by_product.update(store_links(self.store, [line.product_id]))
+			self.created.add(item_code)
 		return bool(item_code)
 
 	def create(self, line: ItemLineDraft) -> None:
@@ -120,3 +123,4 @@ class ItemResolver:
 		if self.sell:
 			mark_sold(self.store, [item.name])
 		self.by_product[(line.product_id, line.variation_id)] = line.item_code_hint
+		self.created.add(line.item_code_hint)

@@ -1,8 +1,9 @@
 """WooCommerce -> ERPNext: the one code path that makes, updates and cancels Sales Orders from orders.
 
 The hourly job, the manual import (Desk and bench) and later the webhook job all end in
-`sync_store`, so they cannot disagree. Each order is its own transaction: a bad order is rolled
-back, recorded in the Sync Log and retried next run, and the others go on. The cursor moves
+`sync_store`, so they cannot disagree. Each order's Sales Order is its own transaction: a bad order
+is rolled back, recorded in the Sync Log and retried next run, and the others go on. Its sale
+documents follow in a step of their own (sales/sync_invoice.py), so they never keep it out. The cursor moves
 only after a whole page is handled, and the database's unique live key keeps one Sales Order
 per order even when two runs race.
 """
@@ -24,7 +25,14 @@ from frappe.utils.html_utils import sanitize_html
 
 from woocommerce_sync import jobs
 from woocommerce_sync.connection import explain, get_client
-from woocommerce_sync.constants import MANAGER_ROLES, ORDER_SYNC_JOB, ORDERS_OPERATION, SETTINGS
+from woocommerce_sync.constants import (
+	MANAGER_ROLES,
+	ORDER_EMAIL_FIELD,
+	ORDER_SYNC_JOB,
+	ORDERS_OPERATION,
+	SALE_STATE_FIELD,
+	SETTINGS,
+)
 from woocommerce_sync.core.client import (
 	MAX_PER_PAGE,
 	WooCommerceClient,
@@ -48,15 +56,16 @@ from woocommerce_sync.core.order_mapping import (
 from woocommerce_sync.dates import naive_utc, site_date, site_to_utc, stored_utc
 from woocommerce_sync.desk import health
 from woocommerce_sync.manual_access import check_documents, check_store, import_needs
-from woocommerce_sync.orders.customers import CustomerResolver
+from woocommerce_sync.orders.customers import CustomerResolver, drop_refused_emails
 from woocommerce_sync.orders.ignored import ignored_ids
 from woocommerce_sync.orders.line_items import ItemResolver
 from woocommerce_sync.orders.live_key import live_key
 from woocommerce_sync.orders.mapping_config import mapping_config
+from woocommerce_sync.orders.quantities import check_fractions
 from woocommerce_sync.orders.sync_state import erpnext_snapshot, mark_synced
 from woocommerce_sync.runs import LONGEST_JOB, SyncRun, sync_run
 from woocommerce_sync.sales.documents import order_invoice
-from woocommerce_sync.sales.sync_invoice import SaleWorkflow
+from woocommerce_sync.sales.sync_invoice import PENDING, SaleWorkflow, retry_sale_steps
 from woocommerce_sync.webhooks.registration import webhook_problems, webhook_states
 
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -159,9 +168,9 @@ def sync_store(
 	filters = filters or ImportFilters()
 	settings = frappe.get_doc(SETTINGS, store)
 	with sync_run(store, trigger, "order sync", dry_run=dry_run, operation=ORDERS_OPERATION) as run:
-		importer = OrderImporter(settings, run, filters, dry_run)
 		done = 0
 		with get_client(settings) as client:
+			importer = OrderImporter(settings, run, filters, dry_run, client)
 			for page in _pages(client, settings, filters):
 				importer.import_page(page.orders)
 				importer.cancel_gone(page.gone)
@@ -176,6 +185,8 @@ def sync_store(
 					frappe.publish_realtime(
 						"woocommerce_import_progress", {"store": store, "done": done}, user=notify_user
 					)
+			if filters.incremental and not dry_run:
+				retry_sale_steps(importer.sale, importer.succeeded_ids | importer.failed_ids)
 			if then and not dry_run:
 				then(settings, client, run)
 			if filters.ids and importer.failed_ids and not dry_run:
@@ -302,7 +313,14 @@ def save_retry_ids(settings, ids: set[int], **values) -> None:
 
 
 class OrderImporter:
-	def __init__(self, settings, run: SyncRun, filters: ImportFilters, dry_run: bool):
+	def __init__(
+		self,
+		settings,
+		run: SyncRun,
+		filters: ImportFilters,
+		dry_run: bool,
+		client: WooCommerceClient | None = None,
+	):
 		self.settings = settings
 		self.store = settings.name
 		self.run = run
@@ -314,7 +332,7 @@ class OrderImporter:
 		self.failed_ids: set[int] = set()
 		self.taken_po_numbers: dict[tuple[str, str], set[str | None]] = {}
 		self.succeeded_ids: set[int] = set()
-		self.sale = SaleWorkflow(settings, run)
+		self.sale = SaleWorkflow(settings, run, client)
 
 	def import_page(self, orders: list[dict]) -> None:
 		drafts: dict[int, SalesOrderDraft] = {}
@@ -324,7 +342,7 @@ class OrderImporter:
 				self.run.count("skipped")  # a person chose not to import it (WooCommerce Ignored Order)
 				continue
 			try:
-				drafts[order["id"]] = map_order(order, self.config)
+				drafts[order["id"]] = self._map(order)
 			except OrderMappingError as exc:
 				self._failed(order.get("id"), str(exc))
 		existing = self._existing_orders(list(drafts))
@@ -332,22 +350,31 @@ class OrderImporter:
 		self.customers.prefetch(drafts.values())
 		self.items.prefetch(line for draft in drafts.values() for line in draft.items)
 		frappe.db.commit()
+		by_id = {order["id"]: order for order in orders if isinstance(order, dict) and order.get("id")}
 		for woocommerce_id, draft in drafts.items():
 			try:
 				outcome = self._import_with_retries(draft, existing.get(str(woocommerce_id)))
 				if not self.dry_run:
-					self.sale.follow(
-						next(o for o in orders if isinstance(o, dict) and o.get("id") == woocommerce_id)
-					)
-					frappe.db.commit()
+					frappe.db.commit()  # the Sales Order stands, whatever its sale documents do
 				self.run.count(outcome)
 				self.succeeded_ids.add(woocommerce_id)
 				self.failed_ids.discard(woocommerce_id)
 			except Exception as exc:
 				self._rollback()
 				self._failed(woocommerce_id, self._reason(woocommerce_id, exc))
+				continue
+			if not self.dry_run:
+				self.sale.step(by_id[woocommerce_id])  # its own transaction; a failure is recorded
 		if not self.dry_run:
 			self._forget_retries(self.succeeded_ids | ignored)
+
+	def _map(self, order: dict) -> SalesOrderDraft:
+		"""The order's draft, without e-mails Frappe refuses: the order is imported without them."""
+		draft = map_order(order, self.config)
+		note = drop_refused_emails(draft)
+		if note:
+			self.run.note(note)
+		return draft
 
 	def _import_with_retries(self, draft: SalesOrderDraft, current: frappe._dict | None) -> str:
 		"""Another run (a webhook job beside the hourly sync) may write this order's Sales Order,
@@ -450,6 +477,7 @@ class OrderImporter:
 			"woocommerce_modified": naive_utc(draft.date_modified_gmt),
 			# db_set skips the sanitiser save runs, and Desk shows the note as HTML
 			"woocommerce_customer_note": sanitize_html(draft.customer_note) or None,
+			ORDER_EMAIL_FIELD: draft.customer.original_email,
 			"customer_address": self.customers.address(customer, draft.billing_address)
 			or so.customer_address,
 			"shipping_address_name": self.customers.address(customer, draft.shipping_address)
@@ -551,8 +579,11 @@ class OrderImporter:
 				"woocommerce_modified": naive_utc(draft.date_modified_gmt),
 				"woocommerce_customer_note": draft.customer_note or None,
 				"woocommerce_last_synced": frappe.utils.now_datetime(),
+				ORDER_EMAIL_FIELD: draft.customer.original_email,
 			}
 		)
+		if so.is_new() and self.sale.enabled:
+			so.set(SALE_STATE_FIELD, PENDING)  # the sale step's own commit says Done or Failed
 		for line in draft.items:
 			so.append(
 				"items",
@@ -570,6 +601,7 @@ class OrderImporter:
 				},
 			)
 		item_codes = {line.woocommerce_line_id: self.items.item_code(line) for line in draft.items}
+		check_fractions(draft, item_codes, self.items.created)
 		for charge in draft.charges:
 			so.append(
 				"taxes",

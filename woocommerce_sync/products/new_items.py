@@ -5,7 +5,8 @@ import frappe
 
 
 def new_item_defaults(settings) -> dict:
-	"""Item group, UOM and stock flag of every Item the app creates for a store."""
+	"""Item group, UOM and stock flag of every Item the app creates for a store. A store that sells
+	fractional quantities has a UOM for New Items that allows them (the settings check it)."""
 	return {
 		"item_group": settings.item_group
 		or frappe.db.get_single_value("Stock Settings", "item_group")

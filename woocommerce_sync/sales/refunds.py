@@ -1,11 +1,14 @@
 """WooCommerce refunds -> Credit Notes (return Sales Invoices) against the order's invoice.
 
 Each refund is credited once: its id is kept on the Credit Note (`woocommerce_refund_id`), and
-only refunds the order lists without a Credit Note are fetched (GET orders/<id>/refunds). The
-Credit Note is ERPNext's own return of the invoice (make_sales_return), cut down to exactly what
-the refund gives back (core/refund_mapping.py): returned quantities of the invoice's lines, money
-without quantity as rows without an item, WooCommerce's tax per rate, and a rounding row if needed.
+only refunds the order lists without a Credit Note are fetched (GET orders/<id>/refunds), before
+the sale step's transaction opens. The Credit Note is ERPNext's own return of the invoice
+(make_sales_return), cut down to exactly what the refund gives back (core/refund_mapping.py):
+returned quantities of the invoice's lines, money without quantity as rows without an item,
+WooCommerce's tax per rate, and a rounding row if needed.
 """
+
+from contextlib import nullcontext
 
 import frappe
 from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
@@ -13,6 +16,7 @@ from frappe import _
 from frappe.utils import flt, get_datetime
 
 from woocommerce_sync.connection import get_client
+from woocommerce_sync.core.client import WooCommerceClient
 from woocommerce_sync.core.refund_mapping import CreditNoteDraft, map_refund, refund_ids
 from woocommerce_sync.dates import site_date_time
 from woocommerce_sync.orders.mapping_config import mapping_config
@@ -20,18 +24,28 @@ from woocommerce_sync.runs import SyncRun
 from woocommerce_sync.sales.payments import refund_payment
 
 
-def sync_refunds(settings, invoice, order: dict, run: SyncRun) -> list[str]:
-	"""Credit every refund of the order not yet credited, and pay back what stands on its own."""
+def fetch_refunds(settings, order: dict, client: WooCommerceClient | None = None) -> dict[int, dict]:
+	"""Refund id -> refund, for the refunds the order lists without a Credit Note: read before the
+	sale step's transaction opens, so no HTTP call waits inside it holding locks."""
+	credited = credit_notes(settings.name, order["id"])
+	missing = [refund_id for refund_id in refund_ids(order) if str(refund_id) not in credited]
+	if not missing:
+		return {}
+	with nullcontext(client) if client else get_client(settings) as store:
+		return {
+			refund["id"]: refund
+			for refund in store.iter_all(f"orders/{order['id']}/refunds")
+			if refund.get("id") in missing
+		}
+
+
+def sync_refunds(settings, invoice, order: dict, run: SyncRun, refunds: dict[int, dict]) -> list[str]:
+	"""Credit every refund of the order not yet credited, and pay back what stands on its own.
+	`refunds`: what fetch_refunds read."""
 	credited = credit_notes(settings.name, order["id"])
 	missing = [refund_id for refund_id in refund_ids(order) if str(refund_id) not in credited]
 	made = []
 	if missing:
-		with get_client(settings) as client:
-			refunds = {
-				refund["id"]: refund
-				for refund in client.iter_all(f"orders/{order['id']}/refunds")
-				if refund.get("id") in missing
-			}
 		config = mapping_config(settings)
 		for refund_id in missing:
 			if refund_id not in refunds:

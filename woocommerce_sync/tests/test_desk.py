@@ -152,6 +152,21 @@ class TestCharts(DeskTestCase):
 				push.count("updated")
 		pushed = activity_source.activity("Stock and Price Pushes", [self.store], today)
 		self.assertEqual(pushed["datasets"][0]["values"][-1], 3)
+		# Many stores: the five busiest get a line each, the rest one summed line.
+		rows = [(f"shop-{n}", today, n) for n in range(1, 9)]
+		with patch.object(activity_source, "_imported", return_value=rows):
+			many = activity_source.activity("Sales Orders Imported", [row[0] for row in rows], today)
+		self.assertEqual(
+			[(line["name"], line["values"][-1]) for line in many["datasets"]],
+			[
+				("shop-4", 4),
+				("shop-5", 5),
+				("shop-6", 6),
+				("shop-7", 7),
+				("shop-8", 8),
+				("Other stores (3)", 6),
+			],
+		)
 		chart = frappe.get_doc("Dashboard Chart", "WooCommerce Orders Imported per Day")
 		answer = activity_source.get(
 			chart_name=chart.name, filters={"metric": "Sales Orders Imported", "store": self.store}, refresh=1

@@ -15,6 +15,7 @@ from frappe.tests.utils import FrappeTestCase
 
 from woocommerce_sync.constants import SETTINGS
 from woocommerce_sync.core.client import WooCommerceClient
+from woocommerce_sync.dates import site_date_time
 from woocommerce_sync.orders.sync_sales_orders import ImportFilters, sync_store
 from woocommerce_sync.sales.sync_invoice import create_invoice, run_for_orders, sync_order_refunds
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
@@ -133,7 +134,8 @@ class TestInvoiceAndPayment(SaleWorkflowTestCase):
 			("Wire Transfer", self.cash, "txn_8842"),
 		)
 		self.assertEqual(d(payment.paid_amount), Decimal(order["total"]))
-		self.assertEqual(str(payment.posting_date), "2026-11-23")
+		# The paid day in the site's time zone (2026-11-22 on a site in Los Angeles).
+		self.assertEqual(payment.posting_date, site_date_time(order["date_paid_gmt"])[0])
 		self.assertEqual(invoice.items[0].woocommerce_line_id, order["line_items"][0]["id"])
 		# A second run, and a third, makes nothing more.
 		self.touch(order, customer_note="again")

@@ -1,5 +1,7 @@
 """Per day and store, for the last 30 days: Sales Orders imported, orders that failed, products
-whose stock or price was pushed. One grouped, indexed query per chart refresh."""
+whose stock or price was pushed. One grouped, indexed query per chart refresh. The busiest
+stores get a line each and the rest share one "Other stores" line, so a site with many stores
+still draws a chart a person can read."""
 
 from datetime import date, timedelta
 
@@ -15,6 +17,7 @@ from woocommerce_sync.constants import STOCK_OPERATION, SYNC_LOG, SYNC_LOG_FAILU
 from woocommerce_sync.desk.access import readable_stores
 
 DAYS = 30
+LINES = 5  # stores drawn on their own line; the others are summed
 
 
 @frappe.whitelist()
@@ -80,12 +83,22 @@ def activity(metric: str, stores: list[str], last_day: date) -> dict:
 		if stores
 		else []
 	)
-	values = {(row[0], getdate(row[1])): row[2] for row in rows}
+	per_store: dict[str, dict[date, int]] = {}
+	for store, day, value in rows:
+		per_store.setdefault(store, {})[getdate(day)] = int(value or 0)
+	busiest = sorted(per_store, key=lambda store: (-sum(per_store[store].values()), store))
+	lines = {store: per_store[store] for store in sorted(busiest[:LINES])}
+	others = busiest[LINES:]
+	if others:
+		lines[_("Other stores ({0})").format(len(others))] = {
+			day: sum(per_store[store].get(day, 0) for store in others) for day in days
+		}
+	if not lines:
+		lines = {store: {} for store in stores[:1]}
 	return {
 		"labels": [formatdate(day, "dd-MM") for day in days],
 		"datasets": [
-			{"name": store, "values": [values.get((store, day), 0) for day in days]}
-			for store in sorted({row[0] for row in rows}) or stores[:1]
+			{"name": name, "values": [by_day.get(day, 0) for day in days]} for name, by_day in lines.items()
 		],
 	}
 

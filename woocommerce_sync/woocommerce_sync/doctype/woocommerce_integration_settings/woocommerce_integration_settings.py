@@ -31,6 +31,7 @@ class WooCommerceIntegrationSettings(Document):
 		self.validate_company_consistency()
 		self.validate_naming_series()
 		validate_product_settings(self)
+		self.validate_fractional_quantities()
 		self.validate_sale_workflow()
 
 	def validate_store_url(self) -> None:
@@ -150,6 +151,26 @@ class WooCommerceIntegrationSettings(Document):
 				_("Store {0}: {1} is not a Sales Order naming series. Use one of: {2}").format(
 					self.store_name, frappe.bold(self.sales_order_series), ", ".join(options.split())
 				)
+			)
+
+	def validate_fractional_quantities(self) -> None:
+		"""A store that sells 1.5 m of fabric needs new Items in a UOM ERPNext lets sell in fractions."""
+		if not self.sells_fractional_quantities:
+			return
+		if not self.stock_uom:
+			frappe.throw(
+				_(
+					"Store {0}: it sells fractional quantities, so choose the UOM for New Items: one whose "
+					"Must be Whole Number is unticked (e.g. Meter, Kg)."
+				).format(self.store_name)
+			)
+		if frappe.db.get_value("UOM", self.stock_uom, "must_be_whole_number"):
+			frappe.throw(
+				_(
+					"Store {0}: UOM {1} must be a whole number, so Items in it cannot be sold in fractions. "
+					"Choose another UOM for New Items, or untick Must be Whole Number on UOM {1}."
+				).format(self.store_name, frappe.bold(self.stock_uom)),
+				title=_("Whole-Number UOM"),
 			)
 
 	def validate_sale_workflow(self) -> None:

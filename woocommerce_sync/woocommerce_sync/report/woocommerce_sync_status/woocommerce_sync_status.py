@@ -1,5 +1,6 @@
 """The sync status console: failing orders (one row per store and order, latest reason, first and
-last failure) or failed webhook deliveries; the report's buttons retry or ignore them."""
+last failure; the Sales Order when only its sale documents failed) or failed webhook deliveries;
+the report's buttons retry or ignore them."""
 
 import frappe
 from frappe import _
@@ -36,6 +37,13 @@ def order_columns() -> list[dict]:
 			"fieldtype": "Link",
 			"options": "WooCommerce Order",
 			"width": 160,
+		},
+		{
+			"fieldname": "sales_order",
+			"label": _("Sales Order"),
+			"fieldtype": "Link",
+			"options": "Sales Order",
+			"width": 140,
 		},
 		{"fieldname": "reason", "label": _("Latest Reason"), "fieldtype": "Small Text", "width": 420},
 		{"fieldname": "first_failed", "label": _("First Failed"), "fieldtype": "Datetime", "width": 160},
