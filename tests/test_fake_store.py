@@ -222,3 +222,19 @@ def test_unregistered_status_is_refused_like_the_real_store(fake_store):
 	assert refused.status_code == 400 and refused.json()["code"] == "rest_invalid_param"
 	fake_store.register_order_status("partial-shipped")
 	assert client.get("orders", params={"status": "partial-shipped"}).json() == []
+
+
+def test_a_variable_product_and_its_variations_have_the_recorded_shape(fake_store):
+	parent = fake_store.add_variable_product("WS-TEE", ("S", "M", "L"), stock=4785)
+	client = api(fake_store)
+	listed = client.get(f"products/{parent['id']}/variations").json()
+	assert [v["sku"] for v in listed] == ["WS-TEE-S", "WS-TEE-M", "WS-TEE-L"]
+	recorded = load_fixture("variation_create_m")["body"]
+	assert set(listed[0]) == set(recorded) - {"_links"}
+	assert set(listed[0]["attributes"][0]) == set(recorded["attributes"][0])
+	assert listed[0]["parent_id"] == parent["id"] and listed[0]["stock_quantity"] == 4785
+	product = client.get(f"products/{parent['id']}").json()
+	recorded_parent = load_fixture("product_create_variable")["body"]
+	assert product["type"] == "variable" and product["variations"] == [v["id"] for v in listed]
+	assert set(product["attributes"][0]) == set(recorded_parent["attributes"][0])
+	assert client.get("products", params={"sku": "WS-TEE-M"}).json()[0]["id"] == listed[1]["id"]

@@ -50,14 +50,27 @@ def import_orders(context, store, ids, status, since, until, update_existing, dr
 @woocommerce.command("map-products")
 @click.option("--store", required=True, help="Name of the WooCommerce Integration Settings document")
 @click.option("--create-items", is_flag=True, help="Make an Item for each store product no Item matches")
-@click.option("--dry-run", is_flag=True, help="Show what would be paired; pair nothing")
+@click.option("--mark-sold", is_flag=True, help="Mark every Item paired earlier sold on the store")
+@click.option(
+	"--build-templates", is_flag=True, help="Make templates of variable products from their variation Items"
+)
+@click.option("--dry-run", is_flag=True, help="Show what would change; change nothing")
 @pass_context
-def map_products(context, store, create_items, dry_run) -> None:
+def map_products(context, store, create_items, mark_sold, build_templates, dry_run) -> None:
 	"""Pair every product and variation of the store with an Item by SKU; report the unpaired."""
 	from woocommerce_sync.products.mapping import map_products as run_mapping
 
 	_run_for_store(
-		context, store, lambda: run_mapping(store, "Command", create_items=create_items, dry_run=dry_run)
+		context,
+		store,
+		lambda: run_mapping(
+			store,
+			"Command",
+			create_items=create_items,
+			dry_run=dry_run,
+			mark_sold=mark_sold,
+			build_templates=build_templates,
+		),
 	)
 
 

@@ -48,6 +48,7 @@ EXPORT_JOB = "woocommerce-export"
 PUSH_JOB = "woocommerce-push"  # one per Sales Order: ERPNext -> WooCommerce
 FULL_PASS_JOB = "woocommerce-reconcile"
 MAP_PRODUCTS_JOB = "woocommerce-map-products"
+SELLING_JOB = "woocommerce-selling"
 LONG_QUEUE = "long"
 SHORT_QUEUE = "short"
 

@@ -71,4 +71,7 @@ doctype_js = {
 	"Item": "public/js/item.js",
 	"Sales Order": ["public/js/sales_order.js", "public/js/sales_order_invoice.js"],
 }
-doctype_list_js = {"Sales Order": "public/js/sales_order_list.js"}
+doctype_list_js = {
+	"Sales Order": "public/js/sales_order_list.js",
+	"Item": "public/js/item_list.js",
+}

@@ -2,17 +2,29 @@
 
 A page of orders is looked up with two queries (links, then item codes); every Item found by
 SKU or created gets a WooCommerce Item Link row, whose unique index keeps one Item per product
-even when two imports race (the loser rolls back and finds the winner's link).
+even when two imports race (the loser rolls back and finds the winner's link). With the store's
+*Items paired by orders are sold on this store*, each Item paired or created is also sold there,
+so its stock and prices are pushed without anyone opening it.
+
+A variation of a variable product that no template pairs, none of whose Items exist yet, is made
+from the product (products/pull.py's ItemMaker): a template with the product's attributes and a
+variant per variation, all paired. An existing Item with the variation's SKU is paired as it is
+(a standalone Item); turning such Items into variants changes what they are, so that is Map
+Existing Products' explicit *Build templates from variation Items*.
 """
 
 from collections.abc import Iterable
 
 import frappe
 
+from woocommerce_sync.connection import get_client
 from woocommerce_sync.constants import ITEM_LINK
+from woocommerce_sync.core.client import WooCommerceNotFound
 from woocommerce_sync.core.order_mapping import ItemLineDraft
 from woocommerce_sync.core.product_matching import ProductKey
-from woocommerce_sync.products.links import store_links
+from woocommerce_sync.products.links import link_item, mark_sold, store_links
+from woocommerce_sync.products.new_items import new_item_defaults
+from woocommerce_sync.products.pull import ItemMaker
 
 
 class ItemResolver:
@@ -55,25 +67,42 @@ class ItemResolver:
 				self.by_product[key] = linked
 			elif line.item_code_hint in self.existing_codes or frappe.db.exists("Item", line.item_code_hint):
 				self.link(line.item_code_hint, line)
-			else:
+			elif not (line.variation_id and self.make_from_product(line)):
 				self.create(line)
 		return self.by_product[key]
 
+	@property
+	def sell(self) -> bool:
+		return bool(self.settings.get("sell_items_paired_by_orders"))
+
 	def link(self, item_code: str, line: ItemLineDraft) -> None:
-		item = frappe.get_doc("Item", item_code)
-		item.append(
-			"woocommerce_links",
-			{
-				"woocommerce_server": self.store,
-				"woocommerce_product_id": line.product_id,
-				"woocommerce_variation_id": line.variation_id,
-			},
-		)
-		item.save(ignore_permissions=True)
+		link_item(item_code, self.store, line.product_id, line.variation_id, sell=self.sell)
 		self.by_product[(line.product_id, line.variation_id)] = item_code
 
+	def make_from_product(self, line: ItemLineDraft) -> bool:
+		"""A variation of a variable product: its template's variant, the template made if need be.
+		A product or variation deleted from the shop since (WooCommerce's own invalid-id answer)
+		leaves the line a standalone Item, as before; any other store error fails the order, to be
+		retried."""
+		try:
+			with get_client(self.settings) as client:
+				product = client.get(f"products/{line.product_id}")
+				if product.get("type") != "variable":
+					return False
+				item_code = ItemMaker(self.settings, client, sell=self.sell).make_variation(
+					product, line.variation_id
+				)
+		except WooCommerceNotFound as exc:
+			if exc.proves_deleted("products") or exc.proves_deleted("variations"):
+				return False
+			raise
+		if item_code:
+			self.by_product.update(store_links(self.store, [line.product_id]))
+			self.created.add(item_code)
+		return bool(item_code)
+
 	def create(self, line: ItemLineDraft) -> None:
-		frappe.get_doc(
+		item = frappe.get_doc(
 			{
 				"doctype": "Item",
 				"item_code": line.item_code_hint,
@@ -88,19 +117,10 @@ class ItemResolver:
 					}
 				],
 			}
-		).insert(ignore_permissions=True)
+		)
+		item.flags.from_woocommerce = True  # the product is the shop's already: nothing to export
+		item.insert(ignore_permissions=True)
+		if self.sell:
+			mark_sold(self.store, [item.name])
 		self.by_product[(line.product_id, line.variation_id)] = line.item_code_hint
 		self.created.add(line.item_code_hint)
-
-
-def new_item_defaults(settings) -> dict:
-	"""Item group, UOM and stock flag of every Item the app creates for a store. A store that sells
-	fractional quantities has a UOM for New Items that allows them (the settings check it)."""
-	return {
-		"item_group": settings.item_group
-		or frappe.db.get_single_value("Stock Settings", "item_group")
-		or "All Item Groups",
-		"stock_uom": settings.stock_uom or frappe.db.get_single_value("Stock Settings", "stock_uom") or "Nos",
-		"is_stock_item": int(bool(settings.create_stock_items)),
-		"include_item_in_manufacturing": 0,
-	}

@@ -6,6 +6,11 @@ SKU (the store's match field), description, price, weight, dimensions, stock and
 status for new products. Later changes of the Item are pushed with the fields the store chose.
 A template Item becomes a variable product and its variants the variations. The other way
 round is products/pull.py.
+
+An export never sends the stock or prices of a product that exists: it may run in a worker
+while a movement commits and the minute push sends the newer quantity, and its older reading
+would then win. It notes the Item for the minute push instead (the one writer, push.py), which
+sends what ERPNext has after the export commits.
 """
 
 import frappe
@@ -17,7 +22,13 @@ from woocommerce_sync.connection import explain, get_client
 from woocommerce_sync.constants import EXPORT_JOB, ITEM_ROLES, SELL_ON_FIELD, SETTINGS
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
 from woocommerce_sync.manual_access import check_store
-from woocommerce_sync.products.links import describe, link_item, store_links, stores_selling
+from woocommerce_sync.products.links import (
+	describe,
+	link_item,
+	note_for_push,
+	store_links,
+	stores_selling,
+)
 from woocommerce_sync.products.prices import price_updates
 from woocommerce_sync.products.stock import stock_updates
 from woocommerce_sync.runs import SyncRun, sync_run
@@ -133,6 +144,8 @@ class Exporter:
 			self.export_template(item)
 		else:
 			self.export_simple(item)
+		note_for_push(self.store, [item.name])
+		self.run.note(_("Stock and prices follow with the minute push."))
 		frappe.db.commit()
 
 	def sku(self, item) -> str:
@@ -154,9 +167,7 @@ class Exporter:
 				self.run.count("created")
 				return
 		endpoint = f"products/{key[0]}/variations/{key[1]}" if key[1] else f"products/{key[0]}"
-		self.client.put(
-			endpoint, {**self.details(item, variation=bool(key[1])), **self.live_fields(item, key)}
-		)
+		self.client.put(endpoint, self.details(item, variation=bool(key[1])))
 		self.run.count("updated")
 
 	def export_template(self, template) -> None:
@@ -215,9 +226,8 @@ class Exporter:
 				)
 				created_for.append(variant.name)
 			else:
-				update.append(
-					{"id": key[1], **self.details(variant, variation=True), **self.live_fields(variant, key)}
-				)
+				update.append({"id": key[1], **self.details(variant, variation=True)})
+		update = [fields for fields in update if len(fields) > 1]  # nothing but the id: nothing to send
 		if not create and not update:
 			return
 		answer = self.client.batch(f"products/{product_id}/variations", create=create, update=update)
@@ -261,7 +271,8 @@ class Exporter:
 		return fields
 
 	def live_fields(self, item, key: tuple[int, int]) -> dict:
-		"""Stock and prices, computed exactly as the minute push does."""
+		"""Stock and prices of a product being created, computed exactly as the minute push does
+		(a creation overwrites no newer reading: the push finds the product only once it exists)."""
 		row = frappe._dict(
 			item_code=item.name,
 			product_id=key[0],

@@ -6,6 +6,10 @@ per request, plus one listing per variable product for its variations), compares
 prices with ERPNext and pushes only what differs, in batches of 100. Products that no longer
 exist in the shop, or whose "Manage stock" is off, are reported in the Sync Log. With prices
 flowing from WooCommerce, this is also when the shop's prices are written to the price lists.
+
+ERPNext's quantities and prices are read and pushed holding the store's writer lock (push.py's
+`store_writer`), so a minute push never lands between this pass's read and its write; a
+movement committed after the read waits in the queue for the next minute push.
 """
 
 import frappe
@@ -22,10 +26,12 @@ from woocommerce_sync.core.stock import differs
 from woocommerce_sync.manual_access import PRICE_PULLING, check_documents, check_store
 from woocommerce_sync.products.links import describe, sold_links
 from woocommerce_sync.products.prices import price_updates, pull_prices, pulls_prices, pushes_prices
-from woocommerce_sync.products.push import push_updates, stock_not_managed
+from woocommerce_sync.products.push import push_updates, stock_not_managed, store_writer
 from woocommerce_sync.products.stock import stock_updates
 from woocommerce_sync.runs import SyncRun, sync_run
 
+# A minute push holds the writer for seconds; the pass waits for it rather than skip the hour.
+WRITER_WAIT_SECONDS = 300
 FIELDS = (
 	"id,type,sku,name,status,manage_stock,stock_quantity,regular_price,sale_price,"
 	"date_on_sale_from,date_on_sale_to,variations,parent_id"
@@ -83,13 +89,23 @@ def reconcile_store(store: str, trigger: str = "Scheduler") -> SyncRun:
 						).format(store, describe(link.product_id, link.variation_id), link.item_code),
 						reference=("Item", link.item_code),
 					)
-			updates = []
-			if settings.sync_stock:
-				updates += stock_drift(store, stock_updates(settings, present), products, run)
-			if pushes_prices(settings):
-				updates += [u for u in price_updates(settings, present) if _price_differs(u, products[u.key])]
 			pull_prices(settings, present, products, run)
-			push_updates(client, store, run, updates)
+			with store_writer(store, WRITER_WAIT_SECONDS) as writing:
+				if not writing:
+					frappe.throw(
+						_(
+							"Store {0}: another stock and price push kept the store busy for {1} seconds; the "
+							"full pass runs again within the hour, or press Sync Stock and Prices Now."
+						).format(store, WRITER_WAIT_SECONDS)
+					)
+				updates = []
+				if settings.sync_stock:
+					updates += stock_drift(store, stock_updates(settings, present), products, run)
+				if pushes_prices(settings):
+					updates += [
+						u for u in price_updates(settings, present) if _price_differs(u, products[u.key])
+					]
+				push_updates(client, store, run, updates)
 		# Paired products that were already right in the shop.
 		run.counts["skipped"] = max(len(present) - run.counts["updated"] - run.counts["failed"], 0)
 		settings.db_set("last_stock_reconciliation", now_datetime())

@@ -4,6 +4,11 @@ The pairing is the Item's *WooCommerce Products* table (WooCommerce Item Link, a
 order import); whether the Item is sold on a store is the Item's *Sell on WooCommerce Stores*
 (a variant is sold where its template is). Stock, prices and details are pushed only for Items
 that are both paired and sold on that store.
+
+Marking Items sold (or not) is written here in a few statements per batch, not one Item save
+each: the order import, Map Existing Products and the Item list's bulk action mark thousands of
+Items, and Item's validation has nothing to check in a row naming a store. The Items' `modified`
+moves, so a form opened before is refused on save instead of dropping the row.
 """
 
 from collections.abc import Sequence
@@ -11,10 +16,27 @@ from collections.abc import Sequence
 import frappe
 from frappe.utils import now_datetime
 
-from woocommerce_sync.constants import ITEM_LINK, ITEM_LINKS_FIELD, ITEM_STORE, SELL_ON_FIELD
+from woocommerce_sync.constants import ITEM_LINK, ITEM_LINKS_FIELD, ITEM_STORE, SELL_ON_FIELD, SETTINGS
+from woocommerce_sync.core.product_batch import chunks
 from woocommerce_sync.core.product_matching import ProductKey
+from woocommerce_sync.products import queue
+from woocommerce_sync.products.stock import stock_warehouses
 
 _LINK_FIELDS = ["parent", "woocommerce_product_id", "woocommerce_variation_id"]
+SELL_BATCH = 500
+SELL_ROW_FIELDS = (
+	"name",
+	"parent",
+	"parenttype",
+	"parentfield",
+	"idx",
+	"woocommerce_server",
+	"creation",
+	"modified",
+	"owner",
+	"modified_by",
+	"docstatus",
+)
 
 
 def sold_links(store: str, item_codes: Sequence[str] | None = None) -> list[frappe._dict]:
@@ -105,10 +127,89 @@ def link_item(item_code: str, store: str, product_id: int, variation_id: int = 0
 			"last_synced": now_datetime(),
 		},
 	)
-	if sell and not frappe.db.exists(
-		ITEM_STORE, {"parenttype": "Item", "parent": item_code, "woocommerce_server": store}
-	):
-		_append_row(item_code, SELL_ON_FIELD, ITEM_STORE, {"woocommerce_server": store})
+	if sell:
+		mark_sold(store, [item_code])
+
+
+def mark_sold(store: str, item_codes: Sequence[str]) -> list[str]:
+	"""Add the store to these Items' Sell on WooCommerce Stores where it is missing; returns the
+	Items newly marked. Their stock and prices (a template's: its variants') are noted for the
+	minute push, which sends them after the commit: the one writer of stock and prices."""
+	marked: list[str] = []
+	for batch in chunks(list(dict.fromkeys(item_codes)), SELL_BATCH):
+		already = set(
+			frappe.get_all(
+				ITEM_STORE,
+				filters={"parenttype": "Item", "woocommerce_server": store, "parent": ("in", batch)},
+				pluck="parent",
+			)
+		)
+		todo = [code for code in batch if code not in already]
+		if not todo:
+			continue
+		last = dict(
+			frappe.db.sql(
+				f"""select parent, max(idx) from `tab{ITEM_STORE}`
+				where parenttype = 'Item' and parentfield = %(field)s and parent in %(items)s
+				group by parent""",
+				{"field": SELL_ON_FIELD, "items": tuple(todo)},
+			)
+		)
+		frappe.db.bulk_insert(
+			ITEM_STORE, SELL_ROW_FIELDS, [_sell_row(store, code, last.get(code)) for code in todo]
+		)
+		_touch(todo)
+		marked += todo
+	note_for_push(store, marked)
+	return marked
+
+
+def _sell_row(store: str, item_code: str, last_idx: int | None) -> tuple:
+	now, user = now_datetime(), frappe.session.user
+	name = frappe.generate_hash(length=10)
+	return (name, item_code, "Item", SELL_ON_FIELD, (last_idx or 0) + 1, store, now, now, user, user, 0)
+
+
+def stop_selling(store: str, item_codes: Sequence[str]) -> list[str]:
+	"""Remove the store from these Items' Sell on WooCommerce Stores; returns the Items changed.
+	Their products stay in the shop and stay paired: nothing is pushed for them any more."""
+	stopped: list[str] = []
+	for batch in chunks(list(dict.fromkeys(item_codes)), SELL_BATCH):
+		sold = frappe.get_all(
+			ITEM_STORE,
+			filters={"parenttype": "Item", "woocommerce_server": store, "parent": ("in", batch)},
+			pluck="parent",
+			distinct=True,
+		)
+		if not sold:
+			continue
+		frappe.db.delete(
+			ITEM_STORE, {"parenttype": "Item", "woocommerce_server": store, "parent": ("in", sold)}
+		)
+		_touch(sold)
+		stopped += sold
+	return stopped
+
+
+def _touch(item_codes: list[str]) -> None:
+	frappe.db.sql(
+		"update `tabItem` set modified = %(now)s, modified_by = %(user)s where name in %(items)s",
+		{"now": now_datetime(), "user": frappe.session.user, "items": tuple(item_codes)},
+	)
+	for code in item_codes:
+		frappe.clear_document_cache("Item", code)
+
+
+def note_for_push(store: str, item_codes: Sequence[str]) -> None:
+	"""Queue these Items' (a template's: its variants') stock and prices for the minute push."""
+	if not item_codes:
+		return
+	warehouses = stock_warehouses(frappe.get_cached_doc(SETTINGS, store))
+	variants = frappe.get_all("Item", filters={"variant_of": ("in", item_codes)}, pluck="name")
+	for code in [*item_codes, *variants]:
+		for warehouse in warehouses:
+			queue.note_stock(code, warehouse)
+		queue.note_price(code)
 
 
 def mark_links_synced(store: str, keys: Sequence[ProductKey]) -> None:

@@ -6,6 +6,13 @@ product), looks the SKUs up in the store's match field (one query per 500 SKUs),
 unpaired are listed with the reason in the Sync Log's failures, ERPNext sales Items left
 unpaired in its notes. Nothing is created unless asked (`create_items`: an Item for each store
 product no Item matches). A dry run pairs nothing and says what it would do.
+
+Two more things only when asked, because they change Items an owner already has:
+`mark_sold` (*Mark every paired Item sold*) adds the store to the Sell on WooCommerce Stores of
+every Item paired earlier but not sold there (the order import's pairs before the store's *Items
+paired by orders are sold on this store*); the dry run counts them. `build_templates` (*Build
+templates from variation Items*) makes the template of a variable product from the standalone
+Items of its variations (products/templates.py); the dry run lists what would change.
 """
 
 from collections.abc import Iterator
@@ -25,8 +32,9 @@ from woocommerce_sync.core.product_matching import (
 	product_from_json,
 )
 from woocommerce_sync.manual_access import ITEM_MAKING, check_documents, check_store
-from woocommerce_sync.products.links import link_item, sold_links, store_links
+from woocommerce_sync.products.links import link_item, mark_sold, sold_links, store_links
 from woocommerce_sync.products.pull import ItemMaker
+from woocommerce_sync.products.templates import build_templates as build_templates_from_items
 from woocommerce_sync.runs import SyncRun, sync_run
 
 FIELDS = "id,type,sku,name,attributes,variations,parent_id"
@@ -35,12 +43,19 @@ NOT_FOUND_PREFIXES = ("no Item matches SKU", "it has no SKU")
 
 
 @frappe.whitelist(methods=["POST"])
-def map_existing_products(store: str, create_items: bool = False, dry_run: bool = False) -> dict:
+def map_existing_products(
+	store: str,
+	create_items: bool = False,
+	dry_run: bool = False,
+	mark_sold: bool = False,
+	build_templates: bool = False,
+) -> dict:
 	"""The settings form's Map Existing Products, queued on the long queue."""
 	frappe.only_for(MANAGER_ROLES)
 	check_store(store)
+	making = frappe.utils.sbool(create_items) or frappe.utils.sbool(build_templates)
 	if not frappe.utils.sbool(dry_run):
-		check_documents(store, ITEM_MAKING if frappe.utils.sbool(create_items) else [("Item", "write")])
+		check_documents(store, ITEM_MAKING if making else [("Item", "write")])
 	queued = jobs.enqueue(
 		"woocommerce_sync.products.mapping.map_products",
 		jobs.job_id(MAP_PRODUCTS_JOB, store),
@@ -49,12 +64,19 @@ def map_existing_products(store: str, create_items: bool = False, dry_run: bool 
 		trigger="Manual",
 		create_items=frappe.utils.sbool(create_items),
 		dry_run=frappe.utils.sbool(dry_run),
+		mark_sold=frappe.utils.sbool(mark_sold),
+		build_templates=frappe.utils.sbool(build_templates),
 	)
 	return {"queued": queued}
 
 
 def map_products(
-	store: str, trigger: str = "Manual", create_items: bool = False, dry_run: bool = False
+	store: str,
+	trigger: str = "Manual",
+	create_items: bool = False,
+	dry_run: bool = False,
+	mark_sold: bool = False,
+	build_templates: bool = False,
 ) -> SyncRun:
 	settings = frappe.get_doc(SETTINGS, store)
 	with sync_run(store, trigger, "product mapping", dry_run=dry_run) as run:
@@ -62,7 +84,8 @@ def map_products(
 			_("Map Existing Products by Item field {0}.").format(settings.product_match_field or "item_code")
 		)
 		with get_client(settings) as client:
-			products = [product for product, _json in iter_store_products(client)]
+			catalogue = list(iter_store_products(client))
+			products = [product for product, _json in catalogue]
 			plan = plan_mapping(
 				products,
 				items_by_value(
@@ -74,7 +97,15 @@ def map_products(
 			run.counts["skipped"] = len(plan.already_linked)
 			for item_code, product in plan.to_link:
 				pair(run, store, item_code, product, dry_run)
+			templates_from_items = set()
+			if build_templates:
+				paired = {**store_links(store), **{p.key: code for code, p in plan.to_link}}
+				templates_from_items = build_templates_from_items(
+					run, settings, client, catalogue, paired, dry_run
+				)
 			for product, reason in plan.unmatched_products:
+				if product.product_id in templates_from_items:
+					continue  # Build templates made it and its variants, or said why not
 				if (
 					create_items
 					and not dry_run
@@ -88,7 +119,11 @@ def map_products(
 						_("Store {0}: {1} was not paired: {2}.").format(store, product.label, reason),
 					)
 		report_unmatched_items(run, plan.unmatched_items)
-		report_not_sold(run, store, [item_code for item_code, _product in plan.already_linked])
+		paired_earlier = [item_code for item_code, _product in plan.already_linked]
+		if mark_sold:
+			mark_paired_sold(run, store, paired_earlier, dry_run)
+		else:
+			report_not_sold(run, store, paired_earlier)
 	return run
 
 
@@ -165,18 +200,43 @@ def report_unmatched_items(run: SyncRun, item_codes: list[str]) -> None:
 	)
 
 
+def idle_items(store: str, paired: list[str]) -> list[str]:
+	"""Of these paired Items, those not sold on the store (nor through their template)."""
+	sold = {link.item_code for link in sold_links(store)}
+	return sorted(code for code in paired if code not in sold)
+
+
+def mark_paired_sold(run: SyncRun, store: str, paired: list[str], dry_run: bool) -> None:
+	"""*Mark every paired Item sold*: the dry run counts them, the run marks them in batches."""
+	idle = idle_items(store, paired)
+	shown = ", ".join(idle[:LISTED_ITEMS]) + (
+		_(" and {0} more").format(len(idle) - LISTED_ITEMS) if len(idle) > LISTED_ITEMS else ""
+	)
+	if dry_run:
+		run.note(_("Would mark {0} paired Items sold on this store: {1}").format(len(idle), shown))
+		return
+	marked = mark_sold(store, idle)
+	frappe.db.commit()
+	run.counts["updated"] += len(marked)
+	run.note(
+		_(
+			"Marked {0} paired Items sold on this store; their stock and prices follow with the minute push: {1}"
+		).format(len(marked), shown)
+	)
+
+
 def report_not_sold(run: SyncRun, store: str, paired: list[str]) -> None:
 	"""Items paired earlier (e.g. by the order import) but not ticked as sold on the store get no
 	stock or price updates; say so rather than tick them behind the owner's back."""
-	sold = {link.item_code for link in sold_links(store)}
-	idle = sorted(code for code in paired if code not in sold)
+	idle = idle_items(store, paired)
 	if idle:
 		shown = ", ".join(idle[:LISTED_ITEMS])
 		more = len(idle) - LISTED_ITEMS
 		run.note(
 			_(
 				"{0} Items are paired with this store's products but not marked sold on it, so their stock "
-				"and prices are not pushed; tick the store in their Sell on WooCommerce Stores: {1}"
+				"and prices are not pushed; run Map Existing Products with Mark every paired Item sold, or "
+				"tick the store in their Sell on WooCommerce Stores: {1}"
 			).format(len(idle), shown)
 			+ (_(" and {0} more").format(more) if more > 0 else "")
 		)

@@ -6,12 +6,21 @@ products (one `products/<id>/variations/batch` per variable product), whatever m
 price changes a minute brought. Every answer is checked per product: an error, or a product
 whose "Manage stock" is off in WooCommerce (the shop then ignores stock_quantity silently), is
 a failure in the Sync Log with what to do, not a silent skip.
+
+One writer per store: the minute push and the hourly full pass send stock and prices only while
+holding the store's writer lock, and read ERPNext's quantities and prices after taking it. A
+movement committed after a writer's read is noted in the queue, and the queue is drained only by
+a push holding the lock later, so the last write is always the newest reading. Exports never send
+stock or prices of a product that exists (they note the Item instead). When the lock is taken,
+the minute push leaves that store's changes in the queue for the next minute; it never waits.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import frappe
 from frappe import _
+from redis.exceptions import LockError
 
 from woocommerce_sync.connection import explain, get_client
 from woocommerce_sync.constants import SETTINGS, STOCK_OPERATION
@@ -24,6 +33,29 @@ from woocommerce_sync.products.stock import stock_updates, stock_warehouses
 from woocommerce_sync.runs import SyncRun, sync_run
 
 NOTE_LIMIT = 50
+# The writer lock expires on its own should its holder die; a full pass of 5,000 products takes
+# seconds to a few minutes, far below this.
+WRITER_LOCK_SECONDS = 30 * 60
+
+
+@contextmanager
+def store_writer(store: str, wait_seconds: float = 0) -> Iterator[bool]:
+	"""Hold the store's stock and price writer lock (yields False when another writer holds it
+	after `wait_seconds`). Every process of the site shares it through Redis."""
+	lock = frappe.cache.lock(
+		frappe.cache.make_key(f"woocommerce_sync:stock_writer:{store}"),
+		timeout=WRITER_LOCK_SECONDS,
+		blocking_timeout=wait_seconds or None,
+	)
+	held = lock.acquire(blocking=wait_seconds > 0)
+	try:
+		yield held
+	finally:
+		if held:
+			try:
+				lock.release()
+			except LockError:
+				pass  # expired: a later writer may already hold it, and reads after us
 
 
 def push_pending() -> None:
@@ -41,19 +73,26 @@ def push_pending() -> None:
 			else set()
 		)
 		price_items = set(prices) if pushes_prices(settings) else set()
-		try:
-			push_items(settings, stock_items, price_items, "Scheduler")
-		except WooCommerceUnavailable:
-			product_queue.requeue({item: stock[item] for item in stock_items}, price_items)
-		except WooCommerceError:
-			pass  # in the Sync Log already; the hourly full pass pushes everything again
-		except Exception:
-			frappe.db.rollback()
-			frappe.log_error(title=f"WooCommerce stock and price push failed for store {store}")
+		if not stock_items and not price_items:
+			continue
+		with store_writer(store) as writing:
+			if not writing:  # a full pass is writing this store: these go with the next minute
+				product_queue.requeue({item: stock[item] for item in stock_items}, price_items)
+				continue
+			try:
+				push_items(settings, stock_items, price_items, "Scheduler")
+			except WooCommerceUnavailable:
+				product_queue.requeue({item: stock[item] for item in stock_items}, price_items)
+			except WooCommerceError:
+				pass  # in the Sync Log already; the hourly full pass pushes everything again
+			except Exception:
+				frappe.db.rollback()
+				frappe.log_error(title=f"WooCommerce stock and price push failed for store {store}")
 
 
 def push_items(settings, stock_items: set[str], price_items: set[str], trigger: str) -> SyncRun | None:
-	"""Push the stock and/or prices of these Items to one store; None when none is sold there."""
+	"""Push the stock and/or prices of these Items to one store; None when none is sold there.
+	Call it holding the store's writer (`store_writer`)."""
 	links = sold_links(settings.name, sorted(stock_items | price_items)) if stock_items | price_items else []
 	updates = stock_updates(settings, [link for link in links if link.item_code in stock_items])
 	updates += price_updates(settings, [link for link in links if link.item_code in price_items])

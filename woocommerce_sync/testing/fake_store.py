@@ -249,6 +249,54 @@ class FakeWooCommerceStore:
 				for index in range(1, n + 1)
 			]
 
+	def add_variable_product(
+		self,
+		sku: str,
+		options: tuple[str, ...] = ("S", "M", "L"),
+		*,
+		attribute: str = "Size",
+		price: str = "25.00",
+		stock: int = 5,
+	) -> dict:
+		"""A variable product with one variation per option, as WooCommerce stores them (the real
+		store's WS-TEE: variations WS-TEE-S/M/L by Size, each managing its own stock)."""
+		with self.lock:
+			parent = _product_create(
+				self,
+				{
+					"name": f"{sku} tee",
+					"type": "variable",
+					"sku": sku,
+					"attributes": [
+						{
+							"id": 0,
+							"name": attribute,
+							"slug": attribute,
+							"position": 0,
+							"visible": True,
+							"variation": True,
+							"options": list(options),
+						}
+					],
+				},
+			)
+			for option in options:
+				_variation_create(
+					self,
+					self.products[parent["id"]],
+					{
+						"sku": f"{sku}-{option}",
+						"name": option,
+						"regular_price": price,
+						"manage_stock": True,
+						"stock_quantity": stock,
+						"attributes": [
+							{"id": 0, "name": attribute, "slug": attribute.lower(), "option": option}
+						],
+					},
+				)
+			return copy.deepcopy(self.products[parent["id"]])
+
 	def register_order_status(self, status: str) -> None:
 		"""What a plugin adding a status (partial-shipped, ...) does; unknown ones are a 400 in lists."""
 		with self.lock:
@@ -1064,17 +1112,18 @@ def _blank(fixture: str) -> dict:
 	blanks = {str: "", bool: False, int: 0, float: 0.0, list: [], dict: {}}
 	template = load_fixture(fixture)["body"]
 	blank = {k: copy.deepcopy(blanks.get(type(v))) for k, v in template.items() if k != "_links"}
-	blank.update(
-		status="publish",
-		catalog_visibility="visible",
-		tax_status="taxable",
-		backorders="no",
-		stock_status="instock",
-		stock_quantity=None,
-		dimensions={"length": "", "width": "", "height": ""},
-		date_on_sale_from=None,
-		date_on_sale_to=None,
-	)
+	defaults = {
+		"status": "publish",
+		"catalog_visibility": "visible",  # products only: a variation has no such field
+		"tax_status": "taxable",
+		"backorders": "no",
+		"stock_status": "instock",
+		"stock_quantity": None,
+		"dimensions": {"length": "", "width": "", "height": ""},
+		"date_on_sale_from": None,
+		"date_on_sale_to": None,
+	}
+	blank.update({key: value for key, value in defaults.items() if key in template})
 	return blank
 
 

@@ -1,5 +1,7 @@
 """Set-up for the product, stock and price tests: a store that syncs stock, paired Items, stock."""
 
+import copy
+
 import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import nowdate
@@ -7,7 +9,7 @@ from frappe.utils import nowdate
 from woocommerce_sync.constants import SETTINGS
 from woocommerce_sync.products.links import link_item
 from woocommerce_sync.products.push import push_pending
-from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
+from woocommerce_sync.testing.fake_store import FakeWooCommerceStore, load_fixture
 from woocommerce_sync.tests.utils import get_company, make_importing_settings
 
 SALE_PRICE_LIST = "_Test WooCommerce Sale"
@@ -59,6 +61,64 @@ def paired_items(fake: FakeWooCommerceStore, store: str, count: int, prefix: str
 		link_item(product["sku"], store, product["id"])
 		codes.append(product["sku"])
 	return codes
+
+
+def order_of(fake: FakeWooCommerceStore, lines: list[tuple[dict, dict | None, int]]) -> int:
+	"""An untaxed order (the recorded registered customer's, without shipping or coupon) of these
+	(product, variation or None, quantity) lines, as WooCommerce lists it; returns its id."""
+	order = copy.deepcopy(load_fixture("order_get_registered")["body"])
+	items = []
+	for number, (product, variation, quantity) in enumerate(lines, 1):
+		price = (variation or product).get("price") or "10.00"
+		total = f"{float(price) * quantity:.2f}"
+		option = ", ".join(a["option"] for a in (variation or {}).get("attributes", []))
+		items.append(
+			{
+				"id": number,
+				"name": f"{product['name']} - {option}" if variation else product["name"],
+				"product_id": product["id"],
+				"variation_id": variation["id"] if variation else 0,
+				"quantity": quantity,
+				"tax_class": "",
+				"subtotal": total,
+				"subtotal_tax": "0.00",
+				"total": total,
+				"total_tax": "0.00",
+				"taxes": [],
+				"meta_data": [
+					{
+						"id": 100 + number,
+						"key": a["name"].lower(),
+						"value": a["option"],
+						"display_key": a["name"],
+						"display_value": a["option"],
+					}
+					for a in (variation or {}).get("attributes", [])
+				],
+				"sku": (variation or product).get("sku") or "",
+				"price": float(price),
+				"parent_name": product["name"] if variation else None,
+			}
+		)
+	grand = f"{sum(float(i['total']) for i in items):.2f}"
+	order.update(
+		line_items=items,
+		tax_lines=[],
+		shipping_lines=[],
+		fee_lines=[],
+		coupon_lines=[],
+		refunds=[],
+		discount_total="0.00",
+		discount_tax="0.00",
+		shipping_total="0.00",
+		shipping_tax="0.00",
+		cart_tax="0.00",
+		total_tax="0.00",
+		total=grand,
+	)
+	for key in ("id", "number", "order_key"):
+		order.pop(key)
+	return fake.add_order(order)["id"]
 
 
 def receive(item_codes: list[str], qty: float, warehouse: str | None = None) -> str:

@@ -1,7 +1,8 @@
 """Desk in headless Chromium, served by gunicorn as in production: log in, the WooCommerce
 workspace (its cards show numbers), a store's form (health headline, Test Connection), the Import
-Orders dialog, the live WooCommerce Order list of the fake store, a Sales Order's Actions menu;
-and no JavaScript error in the browser's console.
+Orders dialog, the live WooCommerce Order list of the fake store, a Sales Order's Actions menu,
+the Item list's Actions (Sell on WooCommerce store...); and no JavaScript error in the browser's
+console.
 
 Needs Debian's chromium and chromium-driver, selenium in the bench's environment and built Desk
 assets (`bench build`); skips with the reason otherwise. Screenshots of every step are kept under
@@ -90,7 +91,8 @@ class TestDeskInBrowser(StoreTestCase):
 				"send_welcome_email": 0,
 			}
 		).insert(ignore_permissions=True)
-		user.add_roles("WooCommerce Manager", "Sales Manager")  # a shop owner, not a System Manager
+		# a shop owner who keeps the Items, not a System Manager
+		user.add_roles("WooCommerce Manager", "Sales Manager", "Item Manager")
 		update_password(email, password)
 		frappe.db.commit()
 		return email, password
@@ -193,6 +195,16 @@ class TestDeskInBrowser(StoreTestCase):
 			xpath=True,
 		)
 		self.shoot("sales-order-actions")
+		self.close_menus()
+
+		self.open("/app/item")
+		self.find(".list-row-container .list-row-checkbox").click()
+		self.click_button("Actions")
+		self.find(
+			"//*[contains(@class,'dropdown-menu') and contains(@class,'show')]//*[contains(., 'Sell on WooCommerce store...')]",
+			xpath=True,
+		)
+		self.shoot("item-list-actions")
 		self.assert_no_console_errors()
 
 	# Helpers ----------------------------------------------------------------------------------
@@ -231,6 +243,10 @@ class TestDeskInBrowser(StoreTestCase):
 
 	def click_button(self, label: str) -> None:
 		self.find(f"//button[normalize-space(.)='{label}']", xpath=True).click()
+
+	def close_menus(self) -> None:
+		"""An open dropdown would catch the next click."""
+		self.driver.find_element("tag name", "body").send_keys("\ue00c")  # Escape
 
 	def close_dialogs(self) -> None:
 		"""Close every open dialog, the topmost first."""

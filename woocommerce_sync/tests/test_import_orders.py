@@ -72,7 +72,12 @@ class TestImportRecordedOrders(ImportTestCase):
 		self.assertIn("Size: L", so.items[1].description)
 		link = frappe.get_all(
 			ITEM_LINK,
-			filters={"woocommerce_server": self.store, "woocommerce_product_id": 11},
+			# the variation's own pair (a template HOODIE is paired too when the import made it)
+			filters={
+				"woocommerce_server": self.store,
+				"woocommerce_product_id": 11,
+				"woocommerce_variation_id": 13,
+			},
 			fields=["parent", "woocommerce_variation_id"],
 		)
 		self.assertEqual([(r.parent, r.woocommerce_variation_id) for r in link], [("HOODIE-L", 13)])

@@ -144,7 +144,28 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 					fieldtype: "Check",
 					label: __("Create an Item for each store product no Item matches"),
 				},
-				{ fieldname: "dry_run", fieldtype: "Check", label: __("Dry run (pair nothing)") },
+				{
+					fieldname: "mark_sold",
+					fieldtype: "Check",
+					label: __("Mark every paired Item sold"),
+					description: __(
+						"Adds this store to the Sell on WooCommerce Stores of Items paired earlier (e.g. by the order import), so their stock and prices are pushed."
+					),
+				},
+				{
+					fieldname: "build_templates",
+					fieldtype: "Check",
+					label: __("Build templates from variation Items"),
+					description: __(
+						"A variable product whose variations are paired with standalone Items gets a template; those Items become its variants and keep their item codes. Run a dry run first: the Sync Log lists every change."
+					),
+				},
+				{
+					fieldname: "dry_run",
+					fieldtype: "Check",
+					label: __("Dry run (change nothing)"),
+					description: __("The Sync Log counts and lists what would change."),
+				},
 			],
 			primary_action_label: __("Map"),
 			primary_action: async (values) => {
