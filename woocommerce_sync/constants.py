@@ -16,6 +16,7 @@ ITEM_LINK = "WooCommerce Item Link"
 ITEM_STORE = "WooCommerce Item Store"
 ORDER = "WooCommerce Order"
 ORDER_LINE = "WooCommerce Order Line"
+STORE_CURRENCY = "WooCommerce Store Currency"  # the settings' Currencies table
 
 # Roles -----------------------------------------------------------------------------------------
 MANAGER_ROLE = "WooCommerce Manager"
@@ -30,6 +31,7 @@ LIVE_KEY_FIELD = "woocommerce_live_key"  # unique: one live Sales Order per orde
 LINE_ID_FIELD = "woocommerce_line_id"
 ITEM_LINKS_FIELD = "woocommerce_links"  # the Item's WooCommerce Products table
 SELL_ON_FIELD = "woocommerce_sell_on"  # the Item's Sell on WooCommerce Stores
+CURRENCY_KEY_FIELD = "woocommerce_currency_key"  # unique: a customer's twin for another currency
 
 # Background jobs: the id prefix says which job, the rest which store and object ----------------
 ORDER_SYNC_JOB = "woocommerce-sync-orders"
