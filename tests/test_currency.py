@@ -1,7 +1,7 @@
 """Orders in another currency: the rate, the receivable account and the payment's money (core/currency.py)."""
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -15,7 +15,6 @@ from woocommerce_sync.core.currency import (
 	party_account_decision,
 	payment_money,
 )
-from woocommerce_sync.core.money import quantize
 from woocommerce_sync.core.order_mapping import MappingConfig, map_order, order_tax_template
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 
@@ -125,6 +124,16 @@ def test_a_payment_at_a_higher_rate_is_a_gain():
 	assert (money.bank_amount, money.gain_loss) == (Decimal("110.00"), Decimal("2.00"))
 
 
+def test_half_cents_round_as_the_site_rounds():
+	assert payment_money(Decimal("10.10"), Decimal(1), Decimal("1.15")).bank_amount == Decimal("11.62")
+	commercial = payment_money(Decimal("10.10"), Decimal(1), Decimal("1.15"), rounding=ROUND_HALF_UP)
+	assert commercial.bank_amount == Decimal("11.62")
+	assert payment_money(Decimal("0.50"), Decimal(1), Decimal("0.05")).bank_amount == Decimal("0.02")
+	assert payment_money(
+		Decimal("0.50"), Decimal(1), Decimal("0.05"), rounding=ROUND_HALF_UP
+	).bank_amount == Decimal("0.03")
+
+
 def test_a_bank_account_in_the_orders_currency_takes_the_amount_as_is():
 	money = payment_money(Decimal("99.99"), Decimal("1.08"), Decimal("1.10"), bank_rate=Decimal("1.10"))
 	assert money.bank_amount == Decimal("99.99")
@@ -142,7 +151,10 @@ rates = st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("200"), place
 def test_received_is_invoiced_plus_gain_loss_to_the_cent(amount, invoice_rate, payment_rate):
 	"""The ledger balances: what the bank gets is the receivable at the invoice's rate plus gain/loss."""
 	money = payment_money(amount, invoice_rate, payment_rate)
-	assert money.bank_amount == quantize(amount * invoice_rate, 2) + money.gain_loss
+	assert (
+		money.bank_amount
+		== (amount * invoice_rate).quantize(Decimal("0.01"), ROUND_HALF_EVEN) + money.gain_loss
+	)
 	assert (money.gain_loss > 0) <= (payment_rate > invoice_rate)
 	if payment_rate == invoice_rate:
 		assert money.gain_loss == 0

@@ -20,10 +20,10 @@ reads the records they need and writes what they decide.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Literal
 
-from woocommerce_sync.core.money import quantize
+from woocommerce_sync.core.money import unit
 
 
 class ExchangeRateMissing(Exception):
@@ -145,11 +145,17 @@ def payment_money(
 	party_rate: Decimal,
 	bank_rate: Decimal = Decimal(1),
 	places: int = 2,
+	rounding: str = ROUND_HALF_EVEN,
 ) -> PaymentMoney:
 	"""ERPNext books the invoice at its rate and the payment at the payment day's; the difference of
-	the two company-currency amounts, each rounded as ERPNext rounds them, is the exchange gain (or
-	loss, negative). Rates are 1 unit of the currency in the company's currency."""
+	the two company-currency amounts, each rounded as ERPNext rounds them (the site's rounding
+	method: banker's unless System Settings say commercial), is the exchange gain (or loss,
+	negative). Rates are 1 unit of the currency in the company's currency."""
+
+	def rounded(value: Decimal) -> Decimal:
+		return value.quantize(unit(places), rounding=rounding)
+
 	return PaymentMoney(
-		bank_amount=quantize(party_amount * party_rate / bank_rate, places),
-		gain_loss=quantize(party_amount * party_rate, places) - quantize(party_amount * invoice_rate, places),
+		bank_amount=rounded(party_amount * party_rate / bank_rate),
+		gain_loss=rounded(party_amount * party_rate) - rounded(party_amount * invoice_rate),
 	)

@@ -186,9 +186,11 @@ class CurrencyRoutes:
 
 
 def set_party_account(customer: str, company: str, account: str) -> None:
-	"""Give the customer this receivable for the company (ERPNext's Party Account row)."""
+	"""Give the customer this receivable for the company (ERPNext's Party Account row), and its
+	currency as the customer's billing currency, which ERPNext requires of a foreign receivable."""
 	doc = frappe.get_doc("Customer", customer)
 	doc.append("accounts", {"company": company, "account": account})
+	doc.default_currency = frappe.get_cached_value("Account", account, "account_currency")
 	doc.flags.ignore_permissions = True
 	doc.save()
 

@@ -11,7 +11,7 @@ Exchange records or the store's fixed rate, never a rate service), not the invoi
 books the exchange gain or loss when the rate moved in between.
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 import frappe
 from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
@@ -89,21 +89,25 @@ def at_payment_day_rates(settings, entry, invoice, order: dict) -> None:
 		party_rate,
 		bank_rate,
 		entry.precision("received_amount" if receive else "paid_amount"),
+		ROUND_HALF_UP
+		if frappe.get_system_settings("rounding_method") == "Commercial Rounding"
+		else ROUND_HALF_EVEN,
 	)
+	# Documents take floats: ERPNext's own arithmetic on them does not mix with Decimal.
 	if receive:
 		entry.update(
 			{
-				"source_exchange_rate": party_rate,
-				"target_exchange_rate": bank_rate,
-				"received_amount": money.bank_amount,
+				"source_exchange_rate": float(party_rate),
+				"target_exchange_rate": float(bank_rate),
+				"received_amount": float(money.bank_amount),
 			}
 		)
 	else:
 		entry.update(
 			{
-				"source_exchange_rate": bank_rate,
-				"target_exchange_rate": party_rate,
-				"paid_amount": money.bank_amount,
+				"source_exchange_rate": float(bank_rate),
+				"target_exchange_rate": float(party_rate),
+				"paid_amount": float(money.bank_amount),
 			}
 		)
 	if money.gain_loss and not frappe.get_cached_value(
