@@ -6,6 +6,7 @@ what they decide (the customer's Party Account, a "<name> - <currency>" twin cus
 come only from ERPNext's records and the store's table: no sync job calls a rate service.
 """
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -28,7 +29,7 @@ from woocommerce_sync.core.currency import (
 class CurrencyRoutes:
 	"""A store's currencies for one run: rates by (currency, date), receivables by currency."""
 
-	def __init__(self, settings, note=None):
+	def __init__(self, settings, note: Callable[[str], None] | None = None):
 		self.settings = settings
 		self.store = settings.name
 		self.company = settings.company
@@ -47,7 +48,7 @@ class CurrencyRoutes:
 
 	# Exchange rates ------------------------------------------------------------------------------
 
-	def rate(self, currency: str, on, order_id: object = None) -> Decimal:
+	def rate(self, currency: str, on: date | str, order_id: object = None) -> Decimal:
 		"""1 `currency` in the company's currency on that day, or a message saying what to add."""
 		on = getdate(on)
 		key = (currency, on)

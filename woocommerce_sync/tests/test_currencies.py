@@ -214,6 +214,27 @@ class TestForeignCurrencyOrders(CurrencyTestCase):
 		self.assertEqual(d(booked or 0), expected.gain_loss)
 		self.assertGreater(expected.gain_loss, 0)
 
+	def test_a_company_without_an_exchange_gain_loss_account_is_told_where_to_set_it(self):
+		gain_account = frappe.get_cached_value("Company", self.company.name, "exchange_gain_loss_account")
+		self.set_gain_account(None)
+		self.addCleanup(self.set_gain_account, gain_account)
+		self.route(self.chf)
+		order = self.order_in(self.chf, date_paid_gmt=PAID_LATER, date_paid=PAID_LATER)
+		run = sync_store(self.store, "Manual", ImportFilters(ids=[order["id"]]))
+		self.assertEqual(run.counts["failed"], 1)
+		reason = run.failures[0]["reason"]
+		for part in (self.store, str(order["id"]), "Exchange Gain/Loss Account", self.company.name):
+			self.assertIn(part, reason)
+		self.set_gain_account(gain_account)
+		self.sync(order)
+		[invoice] = self.invoices(order)
+		self.assertEqual(len(self.payments(invoice.name)), 1)
+
+	def set_gain_account(self, account: str | None) -> None:
+		frappe.db.set_value("Company", self.company.name, "exchange_gain_loss_account", account)
+		frappe.clear_document_cache("Company", self.company.name)
+		frappe.db.commit()
+
 	def test_no_rate_is_a_clear_error_and_no_network_call(self):
 		self.route(self.unrated)  # a receivable, but neither a fixed rate nor a Currency Exchange record
 		order = self.order_in(self.unrated)
