@@ -99,14 +99,24 @@ class CurrencyRoutes:
 			set_party_account(customer, self.company, decision.account)
 			return customer
 		if decision.action == "separate":
-			return self.twin(customer, decision)
-		if decision.action == "no_account":
-			frappe.throw(self.no_account_message(customer, decision, order_id), title=_("Receivable Missing"))
-		message = self.conflict_message(customer, decision, order_id)
+			twin = self.twin(customer, decision)
+			if twin:
+				return twin
+			message = _(
+				"WooCommerce store {0}, order {1}: customer {2} is booked in {3}, so its orders in {4} go to a "
+				"separate customer, which needs a receivable account in {4}. Add {4} with a Receivable account "
+				"to the store's Currencies table; the order is imported on the next sync."
+			).format(self.store, order_id, customer, decision.customer_currency, decision.currency)
+		elif decision.action == "no_account":
+			message = self.no_account_message(customer, decision, order_id)
+		else:
+			message = self.conflict_message(customer, decision, order_id)
 		if self.settings.create_invoice:
-			frappe.throw(message, title=_("Customer Booked in Another Currency"))
+			frappe.throw(message, title=_("Receivable for {0}").format(currency))
+		# Without invoices the Sales Order imports as it always did; an invoice made by hand needs
+		# the way out first, so the Sync Log says it.
 		if self.note:
-			self.note(message)  # the Sales Order imports; an invoice made by hand needs a way out first
+			self.note(message)
 		return customer
 
 	def decide(self, customer: str, currency: str) -> PartyAccountDecision:
@@ -127,22 +137,16 @@ class CurrencyRoutes:
 			multi_currency_allowed=self.multi_currency_allowed,
 		)
 
-	def twin(self, customer: str, decision: PartyAccountDecision) -> str:
-		"""The customer's twin for the currency, made once (a unique key guards two racing imports)."""
+	def twin(self, customer: str, decision: PartyAccountDecision) -> str | None:
+		"""The customer's twin for the currency, made once (a unique key guards two racing imports);
+		None when the store names no receivable for the currency."""
 		key = f"{customer}:{decision.currency}"
 		found = frappe.db.get_value("Customer", {CURRENCY_KEY_FIELD: key})
 		if found:
 			return found
 		account = self.receivable_accounts.get(decision.currency)
 		if not account and decision.currency != self.company_currency:
-			frappe.throw(
-				_(
-					"WooCommerce store {0}: customer {1} is booked in {2}, so its orders in {3} go to a separate "
-					"customer, which needs a receivable account in {3}. Add {3} with a Receivable account to the "
-					"store's Currencies table."
-				).format(self.store, customer, decision.customer_currency, decision.currency),
-				title=_("Receivable Missing"),
-			)
+			return None
 		account = account or frappe.get_cached_value("Company", self.company, "default_receivable_account")
 		source = frappe.get_doc("Customer", customer)
 		twin = frappe.get_doc(
