@@ -16,6 +16,7 @@ ITEM_LINK = "WooCommerce Item Link"
 ITEM_STORE = "WooCommerce Item Store"
 ORDER = "WooCommerce Order"
 ORDER_LINE = "WooCommerce Order Line"
+STORE_CURRENCY = "WooCommerce Store Currency"  # the settings' Currencies table
 
 # Roles -----------------------------------------------------------------------------------------
 MANAGER_ROLE = "WooCommerce Manager"
@@ -40,6 +41,7 @@ PUSHED_FIELD = "woocommerce_pushed"  # when the store last took the Sales Order 
 PUSH_ERROR_FIELD = "woocommerce_push_error"  # why the last push failed
 EXPORT_ATTEMPTED_FIELD = "woocommerce_export_attempted"  # first export attempt (UTC)
 PUSH_QUEUED, PUSH_SENT, PUSH_FAILED = "Queued", "Sent", "Failed"
+CURRENCY_KEY_FIELD = "woocommerce_currency_key"  # unique: a customer's twin for another currency
 
 # Background jobs: the id prefix says which job, the rest which store and object ----------------
 ORDER_SYNC_JOB = "woocommerce-sync-orders"

@@ -8,6 +8,7 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from woocommerce_sync.constants import (
+	CURRENCY_KEY_FIELD,
 	EXPORT_ATTEMPTED_FIELD,
 	ITEM_LINK,
 	ITEM_LINKS_FIELD,
@@ -329,6 +330,17 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"search_index": 1,
 				"description": "store:customer id of the WooCommerce account, so a buyer who changes e-mail "
 				"is still recognised; for a guest whose e-mail ERPNext refuses, store:guest:that e-mail.",
+			},
+			{
+				"fieldname": CURRENCY_KEY_FIELD,
+				"label": "WooCommerce Currency Twin Of",
+				"fieldtype": "Data",
+				"insert_after": "woocommerce_customer_key",
+				"read_only": 1,
+				"unique": 1,
+				"no_copy": 1,
+				"description": "customer:currency when this Customer takes a customer's WooCommerce orders in "
+				"another currency (One Customer per Currency); unique, so two racing imports make one.",
 			},
 		],
 		"Address": [

@@ -10,6 +10,9 @@ The rule that shapes the draft: ERPNext's grand total equals WooCommerce's `tota
   are never "included in print rate".
 - Every tax rate, shipping line and fee becomes an "Actual" charge row with WooCommerce's stored
   amount, so ERPNext never re-taxes the order.
+- A store may map its tax rates to Sales Taxes and Charges Templates: the order's template is
+  named on the Sales Order (`taxes_and_charges`, for reports and the invoice), while the rows stay
+  Actual with WooCommerce's amounts, so the template never re-taxes the order (see order_tax_template).
 - ERPNext computes each item amount as round(rate * qty, precision) from a rate that itself has
   that precision, which can miss WooCommerce's line total (10.00 for 3 -> 3 x 3.33 = 9.99). A
   final "rounding" row on the company's round-off account carries such differences, explicitly.
@@ -65,6 +68,7 @@ class MappingConfig:
 	store: str
 	company_currency: str
 	tax_accounts: dict[int, str] = field(default_factory=dict)
+	tax_templates: dict[int, str] = field(default_factory=dict)
 	default_tax_account: str | None = None
 	shipping_account: str | None = None
 	fee_account: str | None = None
@@ -87,6 +91,9 @@ class MappingConfig:
 		self.company_currency = self.company_currency.strip().upper()
 		self.tax_accounts = {
 			int(rate_id): account for rate_id, account in self.tax_accounts.items() if account
+		}
+		self.tax_templates = {
+			int(rate_id): template for rate_id, template in self.tax_templates.items() if template
 		}
 		self.default_tax_account = self.default_tax_account or None
 		self.shipping_account = self.shipping_account or None
@@ -218,6 +225,7 @@ class SalesOrderDraft:
 	rate_precision: int
 	money_places: int
 	notes: list[str] = field(default_factory=list)
+	tax_template: str | None = None
 
 	def erpnext_items_total(self) -> Decimal:
 		"""What ERPNext will compute for the items: each round(rate * qty) at its precision."""
@@ -238,6 +246,25 @@ def normalize_status(status: object) -> str:
 def should_import(status: object, config: MappingConfig) -> bool:
 	"""Whether orders in `status` are imported; statuses are data, an unknown one is just not listed."""
 	return normalize_status(status) in config.statuses_to_import
+
+
+def order_tax_template(rate_ids: list[int], templates: dict[int, str]) -> tuple[str | None, str | None]:
+	"""(template, note): the Sales Taxes and Charges Template of an order's tax rates.
+
+	Only a template that every one of the order's tax rates maps to names the order: a template
+	that covered part of the tax would misdescribe it. No tax rate, or no template mapped, is no
+	template and no note; rates split between templates (or some unmapped) are no template and a note.
+	"""
+	if not rate_ids or not templates:
+		return None, None
+	found = {templates.get(rate_id) for rate_id in rate_ids}
+	if len(found) == 1 and None not in found:
+		return found.pop(), None
+	named = ", ".join(
+		f"{rate_id} -> {templates[rate_id]}" if rate_id in templates else f"{rate_id} -> none"
+		for rate_id in rate_ids
+	)
+	return None, f"its tax rates map to different Sales Taxes and Charges Templates ({named}), so none is set"
 
 
 def parse_order(raw: str | bytes | dict, store: str = "(unknown store)") -> dict:
@@ -490,6 +517,11 @@ class _OrderMapper:
 			money_places=money_places,
 			notes=self.notes,
 		)
+		draft.tax_template, note = order_tax_template(
+			[charge.rate_id for charge in taxes if charge.rate_id is not None], config.tax_templates
+		)
+		if note:
+			self.notes.append(note)
 		self.add_rounding_row(draft)
 		if draft.erpnext_grand_total() != grand_total:
 			self.fail(

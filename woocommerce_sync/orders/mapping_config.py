@@ -20,6 +20,7 @@ def mapping_config(settings) -> MappingConfig:
 		store=settings.name,
 		company_currency=company.default_currency,
 		tax_accounts={row.tax_rate_id: row.account for row in settings.tax_accounts},
+		tax_templates={row.tax_rate_id: row.get("tax_template") for row in settings.tax_accounts},
 		default_tax_account=settings.default_tax_account,
 		shipping_account=settings.shipping_account,
 		fee_account=settings.fee_account,

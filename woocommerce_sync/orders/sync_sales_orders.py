@@ -17,7 +17,6 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import frappe
-from erpnext.setup.utils import get_exchange_rate
 from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, get_datetime
@@ -58,6 +57,7 @@ from woocommerce_sync.core.order_mapping import (
 from woocommerce_sync.dates import naive_utc, site_date, site_to_utc, stored_utc
 from woocommerce_sync.desk import health
 from woocommerce_sync.manual_access import check_documents, check_store, import_needs
+from woocommerce_sync.orders.currency import CurrencyRoutes
 from woocommerce_sync.orders.customers import CustomerResolver, drop_refused_emails
 from woocommerce_sync.orders.ignored import ignored_ids
 from woocommerce_sync.orders.line_items import ItemResolver
@@ -332,6 +332,7 @@ class OrderImporter:
 		self.dry_run = dry_run
 		self.config = mapping_config(settings)
 		self.customers = CustomerResolver(settings)
+		self.currencies = CurrencyRoutes(settings, note=run.note)
 		self.items = ItemResolver(settings)
 		self.failed_ids: set[int] = set()
 		self.taken_po_numbers: dict[tuple[str, str], set[str | None]] = {}
@@ -554,7 +555,9 @@ class OrderImporter:
 
 	def fill(self, so, draft: SalesOrderDraft) -> None:
 		settings = self.settings
-		customer = self.customers.customer(draft.customer)
+		customer = self.currencies.customer_for(
+			self.customers.customer(draft.customer), draft.currency, draft.woocommerce_id
+		)
 		order_date = site_date(draft.date_created_gmt)
 		so.update(
 			{
@@ -566,7 +569,8 @@ class OrderImporter:
 				"po_no": self.po_no(draft, customer),
 				"po_date": order_date,
 				"currency": draft.currency,
-				"conversion_rate": self.conversion_rate(draft, order_date),
+				"conversion_rate": self.currencies.rate(draft.currency, order_date, draft.woocommerce_id),
+				"taxes_and_charges": draft.tax_template,
 				"selling_price_list": settings.selling_price_list
 				or frappe.db.get_single_value("Selling Settings", "selling_price_list"),
 				"ignore_pricing_rule": 1,
@@ -628,20 +632,6 @@ class OrderImporter:
 			live_key(self.store, draft.woocommerce_id)
 		}
 		return f"{draft.number} ({self.store})" if others else draft.number
-
-	def conversion_rate(self, draft: SalesOrderDraft, order_date) -> Decimal:
-		company_currency = frappe.get_cached_value("Company", self.settings.company, "default_currency")
-		if draft.currency == company_currency:
-			return Decimal(1)
-		rate = get_exchange_rate(draft.currency, company_currency, order_date)
-		if not rate:
-			frappe.throw(
-				_(
-					"No exchange rate from {0} to {1} on {2}: add a Currency Exchange record, or enable an "
-					"exchange rate provider in Accounts Settings."
-				).format(draft.currency, company_currency, order_date)
-			)
-		return Decimal(str(rate))
 
 	# Book-keeping ------------------------------------------------------------------------------
 

@@ -5,14 +5,22 @@ The Mode of Payment and the bank or cash account come from the store's Payment M
 (WooCommerce `payment_method` -> Mode of Payment, account). A payment is due while the invoice
 (or credit note) has an outstanding amount and no draft Payment Entry waits for it, which is
 what makes a second run, or a run after a crash, pay nothing twice.
+
+In another currency than the company's, a payment is valued at its own day's rate (Currency
+Exchange records or the store's fixed rate, never a rate service), not the invoice's, so ERPNext
+books the exchange gain or loss when the rate moved in between.
 """
+
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 import frappe
 from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
 from frappe import _
 from frappe.utils import flt, getdate
 
+from woocommerce_sync.core.currency import payment_money
 from woocommerce_sync.dates import site_date_time
+from woocommerce_sync.orders.currency import CurrencyRoutes
 from woocommerce_sync.sales.documents import undo
 
 
@@ -55,9 +63,72 @@ def _pay(settings, invoice, order: dict, reference: str, posting_date) -> str | 
 			),
 		}
 	)
+	at_payment_day_rates(settings, entry, invoice, order)
 	entry.insert(ignore_permissions=True)
 	entry.submit()
 	return entry.name
+
+
+def at_payment_day_rates(settings, entry, invoice, order: dict) -> None:
+	"""ERPNext's get_payment_entry values the payment at the invoice's rate; a payment in another
+	currency is worth the rate of its own day, and ERPNext books the difference as exchange gain or
+	loss on the company's Exchange Gain/Loss Account."""
+	company_currency = frappe.get_cached_value("Company", entry.company, "default_currency")
+	receive = entry.payment_type == "Receive"
+	party_currency = entry.paid_from_account_currency if receive else entry.paid_to_account_currency
+	bank_currency = entry.paid_to_account_currency if receive else entry.paid_from_account_currency
+	if party_currency == bank_currency == company_currency:
+		return
+	routes = CurrencyRoutes(settings)
+	party_rate = routes.rate(party_currency, entry.posting_date, order["id"])
+	bank_rate = routes.rate(bank_currency, entry.posting_date, order["id"])
+	party_amount = Decimal(str(entry.paid_amount if receive else entry.received_amount))
+	money = payment_money(
+		party_amount,
+		Decimal(str(invoice.conversion_rate)),
+		party_rate,
+		bank_rate,
+		entry.precision("received_amount" if receive else "paid_amount"),
+		ROUND_HALF_UP
+		if frappe.get_system_settings("rounding_method") == "Commercial Rounding"
+		else ROUND_HALF_EVEN,
+	)
+	# Documents take floats: ERPNext's own arithmetic on them does not mix with Decimal.
+	if receive:
+		entry.update(
+			{
+				"source_exchange_rate": float(party_rate),
+				"target_exchange_rate": float(bank_rate),
+				"received_amount": float(money.bank_amount),
+			}
+		)
+	else:
+		entry.update(
+			{
+				"source_exchange_rate": float(bank_rate),
+				"target_exchange_rate": float(party_rate),
+				"paid_amount": float(money.bank_amount),
+			}
+		)
+	if money.gain_loss and not frappe.get_cached_value(
+		"Company", entry.company, "exchange_gain_loss_account"
+	):
+		frappe.throw(
+			_(
+				"WooCommerce store {0}, order {1}: {2} was worth {3} {4} on the invoice and {5} on the payment "
+				"day, so ERPNext books an exchange gain or loss, but company {6} has no Exchange Gain/Loss "
+				"Account. Set it on the Company (Accounts tab); the payment is made on the next sync."
+			).format(
+				settings.name,
+				order["id"],
+				party_currency,
+				invoice.conversion_rate,
+				company_currency,
+				party_rate,
+				entry.company,
+			),
+			title=_("Exchange Gain/Loss Account Missing"),
+		)
 
 
 def payment_account(settings, order: dict) -> tuple[str, str]:

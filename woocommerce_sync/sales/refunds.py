@@ -138,6 +138,9 @@ def credit_note(settings, invoice, order: dict, draft: CreditNoteDraft) -> str:
 			for charge in draft.charges
 		],
 	)
+	if not draft.charges:
+		# No tax rows: ERPNext would otherwise fill them from the invoice's template, at its rates.
+		note.taxes_and_charges = None
 	posting_date, posting_time = site_date_time(draft.date_created_gmt)
 	invoice_posted = get_datetime(f"{invoice.posting_date} {invoice.posting_time}")
 	if get_datetime(f"{posting_date} {posting_time}") < invoice_posted:

@@ -27,6 +27,7 @@ from woocommerce_sync.core.client import MAX_PER_PAGE, WooCommerceClient
 from woocommerce_sync.core.order_mapping import CANCELLING_STATUSES, normalize_status
 from woocommerce_sync.dates import site_date_time
 from woocommerce_sync.manual_access import check_documents, check_store, refund_needs, sale_needs
+from woocommerce_sync.orders.currency import check_invoice_customer
 from woocommerce_sync.orders.ignored import ignored_ids
 from woocommerce_sync.orders.live_key import live_key
 from woocommerce_sync.runs import SyncRun, sync_run
@@ -140,6 +141,7 @@ class SaleWorkflow:
 		if name:
 			invoice = frappe.get_doc("Sales Invoice", name)
 		elif (force or (self.settings.create_invoice and self.invoice_due(order))) and so.per_billed < 100:
+			check_invoice_customer(self.settings, so)
 			invoice = make_sales_invoice(so.name, ignore_permissions=True)
 			invoice.update(
 				{

@@ -19,7 +19,7 @@ from woocommerce_sync.dates import site_date_time
 from woocommerce_sync.orders.sync_sales_orders import ImportFilters, sync_store
 from woocommerce_sync.sales.sync_invoice import create_invoice, run_for_orders, sync_order_refunds
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
-from woocommerce_sync.tests.utils import enable_euro, get_company, make_importing_settings
+from woocommerce_sync.tests.utils import enable_euro, get_company, make_importing_settings, receivable_account
 
 LATER = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)
 
@@ -229,6 +229,12 @@ class TestInvoiceAndPayment(SaleWorkflowTestCase):
 
 	def test_an_order_in_another_currency(self):
 		enable_euro()
+		self.settings.append(
+			"currencies",
+			{"currency": "EUR", "receivable_account": receivable_account(self.company.name, "EUR")},
+		)
+		self.settings.save()
+		frappe.db.commit()
 		order = self.order(currency="EUR")
 		self.sync(order)
 		[invoice] = self.invoices(order)

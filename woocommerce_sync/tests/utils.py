@@ -150,3 +150,51 @@ def ensure_user(email: str, roles: list[str]) -> str:
 	user.set("roles", [{"role": role} for role in roles])
 	user.save(ignore_permissions=True)
 	return email
+
+
+def enable_currency(currency: str, to_currency: str, rates: dict[str, float] | None = None) -> None:
+	"""The currency enabled, with Currency Exchange records to `to_currency` for selling (date -> rate)."""
+	frappe.db.set_value("Currency", currency, "enabled", 1)
+	for day, rate in (rates or {}).items():
+		existing = frappe.db.get_value(
+			"Currency Exchange",
+			{"date": day, "from_currency": currency, "to_currency": to_currency, "for_selling": 1},
+		)
+		if existing:
+			frappe.db.set_value("Currency Exchange", existing, "exchange_rate", rate)
+		else:
+			frappe.get_doc(
+				{
+					"doctype": "Currency Exchange",
+					"date": day,
+					"from_currency": currency,
+					"to_currency": to_currency,
+					"exchange_rate": rate,
+					"for_selling": 1,
+				}
+			).insert(ignore_permissions=True)
+
+
+def receivable_account(company: str, currency: str) -> str:
+	"""A Receivable ledger of the company in that currency: the site's, else one made beside Debtors."""
+	found = _first(
+		"Account",
+		{"company": company, "account_type": "Receivable", "account_currency": currency, "is_group": 0},
+	)
+	if found:
+		return found
+	debtors = frappe.get_cached_value("Company", company, "default_receivable_account")
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Account",
+				"account_name": f"Debtors {currency}",
+				"parent_account": frappe.db.get_value("Account", debtors, "parent_account"),
+				"company": company,
+				"account_type": "Receivable",
+				"account_currency": currency,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)

@@ -224,7 +224,8 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 		});
 		const answer = frappe.msgprint({
 			title: result.ok ? __("Connection Successful") : __("Connection Failed"),
-			indicator: result.ok ? "green" : "red",
+			// A store in another currency with no receivable route connects, with a warning.
+			indicator: !result.ok ? "red" : result.warnings?.length ? "orange" : "green",
 			message: frappe.utils.escape_html(result.message),
 		});
 		await frm.reload_doc();

@@ -17,6 +17,7 @@ from woocommerce_sync.core.store_info import probe_store
 from woocommerce_sync.core.store_url import StoreURLError, normalize_store_url
 from woocommerce_sync.desk import health
 from woocommerce_sync.manual_access import check_store
+from woocommerce_sync.orders.currency import store_currency_warnings, validate_currency_settings
 from woocommerce_sync.products.settings_checks import validate_product_settings
 
 
@@ -30,6 +31,8 @@ class WooCommerceIntegrationSettings(Document):
 		validate_product_settings(self)
 		self.validate_fractional_quantities()
 		self.validate_sale_workflow()
+		validate_currency_settings(self)
+		self.warn_about_store_currency()
 
 	def validate_store_url(self) -> None:
 		try:
@@ -200,6 +203,16 @@ class WooCommerceIntegrationSettings(Document):
 					title=_("Company Mismatch"),
 				)
 
+	def warn_about_store_currency(self) -> None:
+		"""A store in another currency than the company's is saved, with what its orders will need."""
+		warnings = store_currency_warnings(self, self.store_currency)
+		if warnings:
+			frappe.msgprint(
+				_("Store {0}: {1}.").format(self.store_name, "; ".join(warnings)),
+				title=_("Store Currency"),
+				indicator="orange",
+			)
+
 	def test_connection(self) -> dict:
 		"""Ask the store for its versions, currency and tax setting; explain any failure plainly.
 
@@ -224,8 +237,11 @@ class WooCommerceIntegrationSettings(Document):
 			}
 		)
 		message = connection_summary(self.name, info)
+		warnings = store_currency_warnings(self, info.currency)
+		if warnings:
+			message += " " + _("Warning: {0}.").format("; ".join(warnings))
 		health.record_connection_test(self.name, True, message)
-		return {"ok": True, "message": message, **info.as_dict()}
+		return {"ok": True, "message": message, "warnings": warnings, **info.as_dict()}
 
 
 @frappe.whitelist(methods=["POST"])
