@@ -1,6 +1,7 @@
 """Coupon Code + Pricing Rule -> WooCommerce coupon: what is expressed, and what is refused."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -111,6 +112,15 @@ def test_not_yet_valid_or_disabled_is_a_draft():
 		({"discount_percentage": 10, "applicable_for": "Territory"}, "Applicable For Territory"),
 		({"discount_percentage": 10, "applicable_for": "Customer"}, "no e-mail"),
 		({"discount_percentage": 10, "code": " "}, "no coupon code"),
+		(
+			{
+				"rate_or_discount": "Discount Amount",
+				"discount_amount": 5,
+				"currency": "EUR",
+				"store_currency": "USD",
+			},
+			"in EUR off, but the store sells in USD",
+		),
 	],
 )
 def test_what_woocommerce_cannot_express_is_refused_naming_the_coupon_code(values, reason):
@@ -123,3 +133,29 @@ def test_what_woocommerce_cannot_express_is_refused_naming_the_coupon_code(value
 def test_codes_compare_as_woocommerce_stores_them():
 	assert same_code("WINTER10", "winter10 ")
 	assert not same_code("WINTER10", "winter11")
+
+
+def test_coupon_sales_are_summed_per_store_period_and_code():
+	from woocommerce_sync.core.coupon_sales import group_coupon_sales
+
+	month = lambda day: day.replace(day=1)  # noqa: E731
+	rows = [
+		("shop", date(2026, 11, 2), "save10", 2, 3.5, 0.25, 40),
+		("shop", date(2026, 11, 20), "SAVE10", 1, "1.50", "0.10", "20.00"),
+		("shop", date(2026, 11, 21), "big", 1, 9, 0, 90),
+		("other", date(2026, 11, 3), "save10", 1, 1, 0, 10),
+		("shop", date(2026, 12, 1), "save10", 1, 1, 0, 10),
+	]
+	grouped = group_coupon_sales(rows, month)
+	assert [(r["store"], r["period"], r["coupon_code"], r["orders"]) for r in grouped] == [
+		("other", date(2026, 11, 1), "save10", 1),
+		("shop", date(2026, 11, 1), "big", 1),
+		("shop", date(2026, 11, 1), "save10", 3),
+		("shop", date(2026, 12, 1), "save10", 1),
+	]
+	save10 = grouped[2]
+	assert (save10["discount"], save10["discount_tax"], save10["net_sales"]) == (
+		Decimal("5.00"),
+		Decimal("0.35"),
+		Decimal("60.00"),
+	)

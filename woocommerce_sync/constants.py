@@ -16,6 +16,7 @@ ITEM_LINK = "WooCommerce Item Link"
 ITEM_STORE = "WooCommerce Item Store"
 ORDER = "WooCommerce Order"
 ORDER_LINE = "WooCommerce Order Line"
+ORDER_COUPON = "WooCommerce Order Coupon"
 
 # Roles -----------------------------------------------------------------------------------------
 MANAGER_ROLE = "WooCommerce Manager"
@@ -30,6 +31,12 @@ LIVE_KEY_FIELD = "woocommerce_live_key"  # unique: one live Sales Order per orde
 LINE_ID_FIELD = "woocommerce_line_id"
 ITEM_LINKS_FIELD = "woocommerce_links"  # the Item's WooCommerce Products table
 SELL_ON_FIELD = "woocommerce_sell_on"  # the Item's Sell on WooCommerce Stores
+COUPONS_FIELD = "woocommerce_coupons"  # the Sales Order's WooCommerce Coupons table
+TRACKING_SENT_FIELD = "woocommerce_tracking_sent"  # Delivery Note: what reached which order (JSON)
+TRACKING_STATUS_FIELD = "woocommerce_tracking_status"  # Delivery Note: sent, or why not
+TRACKING_PENDING_FIELD = "woocommerce_tracking_pending"  # Delivery Note: still to send (retried hourly)
+COUPON_STORE_FIELD = "woocommerce_server"  # Coupon Code: the store it is a coupon of
+COUPON_ID_FIELD = "woocommerce_coupon_id"  # Coupon Code: the coupon's id in that store
 
 # Background jobs: the id prefix says which job, the rest which store and object ----------------
 ORDER_SYNC_JOB = "woocommerce-sync-orders"
@@ -37,12 +44,19 @@ WEBHOOK_JOB = "woocommerce-webhook"
 EXPORT_JOB = "woocommerce-export"
 FULL_PASS_JOB = "woocommerce-reconcile"
 MAP_PRODUCTS_JOB = "woocommerce-map-products"
+TRACKING_JOB = "woocommerce-tracking"
+COUPON_JOB = "woocommerce-coupon"
 LONG_QUEUE = "long"
 SHORT_QUEUE = "short"
 
 # Sync Log operations (the workspace's charts and the stores' health count runs by them) --------
 ORDERS_OPERATION = "Orders"
 STOCK_OPERATION = "Stock and Prices"
+
+# Store settings: what a shipment sends to the order (Shipment Tracking) -------------------------
+TRACKING_OFF = "Off"
+TRACKING_NOTE = "Order Note"
+TRACKING_NOTE_AND_META = "Order Note and Shipment Tracking Meta"
 
 # Desk ------------------------------------------------------------------------------------------
 IGNORED_ORDER = "WooCommerce Ignored Order"

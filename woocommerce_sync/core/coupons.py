@@ -15,7 +15,7 @@ What WooCommerce can express, and how:
 Refused (CouponNotExpressible, naming the Coupon Code): rules that set a rate instead of a
 discount, give free items, are for buying, carry conditions WooCommerce has no field for
 (quantities, mixed or other-item conditions, a Python condition, customer groups, territories,
-campaigns, partners), and item, group or brand rules none of whose Items is sold in the store.
+campaigns, partners), amounts in another currency than the store's, and item, group or brand rules none of whose Items is sold in the store.
 """
 
 from __future__ import annotations
@@ -63,6 +63,8 @@ class CouponSource:
 	condition: str = ""
 	rule_valid_from: date | None = None
 	rule_valid_upto: date | None = None
+	currency: str = ""  # the rule's
+	store_currency: str = ""
 	product_ids: list[int] = field(default_factory=list)  # WooCommerce ids of the rule's sold Items
 
 
@@ -99,6 +101,18 @@ def coupon_payload(source: CouponSource, today: date) -> dict:
 		)
 	if amount <= 0:
 		refuse("its Pricing Rule {rule} gives no discount")
+	if (
+		source.rate_or_discount == "Discount Amount"
+		and source.currency
+		and source.store_currency
+		and source.currency != source.store_currency
+	):
+		refuse(
+			"its Pricing Rule {rule} takes an amount in "
+			+ source.currency
+			+ " off, but the store sells in "
+			+ source.store_currency
+		)
 	if source.apply_on != CART and not source.product_ids:
 		refuse(
 			"its Pricing Rule {rule} applies to "

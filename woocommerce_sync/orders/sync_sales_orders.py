@@ -48,6 +48,7 @@ from woocommerce_sync.core.order_mapping import (
 from woocommerce_sync.dates import naive_utc, site_date, site_to_utc, stored_utc
 from woocommerce_sync.desk import health
 from woocommerce_sync.manual_access import check_documents, check_store, import_needs
+from woocommerce_sync.orders.coupons import fill_coupons
 from woocommerce_sync.orders.customers import CustomerResolver
 from woocommerce_sync.orders.ignored import ignored_ids
 from woocommerce_sync.orders.line_items import ItemResolver
@@ -553,6 +554,7 @@ class OrderImporter:
 				"woocommerce_last_synced": frappe.utils.now_datetime(),
 			}
 		)
+		fill_coupons(so, draft)
 		for line in draft.items:
 			so.append(
 				"items",
