@@ -35,6 +35,7 @@ GONE = "woocommerce_rest_shop_coupon_invalid_id"
 @frappe.whitelist(methods=["POST"])
 def push_coupon_code(coupon_code: str) -> str:
 	"""The Coupon Code's Push to WooCommerce: create or update its coupon now, or say why not."""
+	frappe.has_permission("Coupon Code", "write", throw=True)
 	doc = frappe.get_doc("Coupon Code", coupon_code)
 	doc.check_permission("write")
 	store = doc.get(COUPON_STORE_FIELD)

@@ -110,6 +110,7 @@ def retry_pending() -> None:
 @frappe.whitelist(methods=["POST"])
 def send_tracking_now(delivery_note: str) -> str:
 	"""The Delivery Note's Send Tracking to WooCommerce: now, to every store its orders are in."""
+	frappe.has_permission("Delivery Note", "submit", throw=True)
 	doc = frappe.get_doc("Delivery Note", delivery_note)
 	doc.check_permission("submit")
 	if doc.docstatus != 1:
