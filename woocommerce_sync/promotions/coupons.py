@@ -126,7 +126,11 @@ class CouponPusher:
 			try:
 				payload = coupon_payload(self.source(doc), getdate(nowdate()))
 			except CouponNotExpressible as exc:
-				self.run.fail(name, str(exc), reference=("Coupon Code", name))
+				refusal = str(exc)
+			else:
+				refusal = None
+			if refusal:  # a person's to fix, not a crash: no traceback in the Error Log
+				self.run.fail(name, refusal, reference=("Coupon Code", name))
 				continue
 			coupon_id = doc.get(COUPON_ID_FIELD) or self.find(payload["code"])
 			if coupon_id:
