@@ -238,3 +238,52 @@ def test_a_variable_product_and_its_variations_have_the_recorded_shape(fake_stor
 	assert product["type"] == "variable" and product["variations"] == [v["id"] for v in listed]
 	assert set(product["attributes"][0]) == set(recorded_parent["attributes"][0])
 	assert client.get("products", params={"sku": "WS-TEE-M"}).json()[0]["id"] == listed[1]["id"]
+
+
+def test_order_notes_are_listed_newest_first_and_need_a_text(fake_store):
+	store = api(fake_store)
+	modified = store.get("orders/16").json()["date_modified_gmt"]
+	missing = store.post("orders/16/notes", {"customer_note": True})
+	assert missing.status_code == 400 and missing.json()["code"] == "rest_missing_callback_param"
+	first = store.post("orders/16/notes", {"note": "Shipped", "customer_note": True})
+	assert first.status_code == 201
+	assert set(first.json()) == {"id", "author", "date_created", "date_created_gmt", "note", "customer_note"}
+	assert first.json()["author"] == "system"
+	store.post("orders/16/notes", {"note": "Packed"})
+	assert [n["note"] for n in store.get("orders/16/notes").json()] == ["Packed", "Shipped"]
+	assert [n["note"] for n in store.get("orders/16/notes", params={"type": "customer"}).json()] == [
+		"Shipped"
+	]
+	assert store.get("orders/16").json()["date_modified_gmt"] == modified, "a note does not save the order"
+	assert store.get("orders/999/notes").json()["code"] == "woocommerce_rest_shop_order_invalid_id"
+
+
+def test_order_meta_is_updated_by_key_as_woocommerce_does(fake_store):
+	store = api(fake_store)
+	store.put("orders/16", {"meta_data": [{"key": "_x", "value": [1]}]})
+	store.put("orders/16", {"meta_data": [{"key": "_x", "value": [2]}, {"key": "_y", "value": "y"}]})
+	meta = store.get("orders/16").json()["meta_data"]
+	assert [(m["key"], m["value"]) for m in meta if m["key"] in ("_x", "_y")] == [("_x", [2]), ("_y", "y")]
+
+
+def test_coupons_are_found_by_code_and_codes_are_unique(fake_store):
+	store = api(fake_store)
+	recorded = load_fixture("coupon_create")["body"]
+	found = store.get("coupons", params={"code": "SAVE10"}).json()
+	assert [c["id"] for c in found] == [recorded["id"]]
+	assert store.get("coupons", params={"code": "nope"}).json() == []
+	made = store.post("coupons", {"code": "Winter10", "discount_type": "percent", "amount": "10"})
+	assert made.status_code == 201
+	assert set(made.json()) == set(recorded) - {"_links"}
+	assert (made.json()["code"], made.json()["amount"]) == ("winter10", "10.00")
+	again = store.post("coupons", {"code": "WINTER10", "amount": "5"})
+	assert (again.status_code, again.json()["code"]) == (400, "woocommerce_rest_coupon_code_already_exists")
+	changed = store.put(f"coupons/{made.json()['id']}", {"amount": "12.5", "usage_limit": 3})
+	assert (changed.json()["amount"], changed.json()["usage_limit"]) == ("12.50", 3)
+	assert store.get("coupons/424242").json()["code"] == "woocommerce_rest_shop_coupon_invalid_id"
+
+
+def test_a_draft_coupon_is_not_found_by_code(fake_store):
+	store = api(fake_store)
+	store.post("coupons", {"code": "later", "amount": "5", "status": "draft"})
+	assert store.get("coupons", params={"code": "later"}).json() == []

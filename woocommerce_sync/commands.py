@@ -132,6 +132,60 @@ def sync_refunds(context, store, ids) -> None:
 	follow_orders(context, store, ids, "sync_refunds", "Crediting refunds of")
 
 
+@woocommerce.command("send-tracking")
+@click.option("--store", required=True, help="Name of the WooCommerce Integration Settings document")
+@click.option("--delivery-notes", help="Delivery Note names, comma separated (default: those still to send)")
+@pass_context
+def send_tracking(context, store, delivery_notes) -> None:
+	"""Send the tracking number and carrier of submitted Delivery Notes to their WooCommerce orders."""
+	from woocommerce_sync.sales.shipment_tracking import pending_delivery_notes
+	from woocommerce_sync.sales.shipment_tracking import send_tracking as send
+
+	_run_with_progress(
+		context,
+		store,
+		lambda: _names(delivery_notes) or pending_delivery_notes(store),
+		send,
+		"Sending tracking to",
+	)
+
+
+@woocommerce.command("push-coupons")
+@click.option("--store", required=True, help="Name of the WooCommerce Integration Settings document")
+@click.option(
+	"--coupon-codes", help="Coupon Code names, comma separated (default: every one offered in the store)"
+)
+@pass_context
+def push_coupons(context, store, coupon_codes) -> None:
+	"""Create or update the store's coupons from ERPNext's Coupon Codes and their Pricing Rules."""
+	from woocommerce_sync.promotions.coupons import push_coupons as push
+	from woocommerce_sync.promotions.coupons import store_coupon_codes
+
+	_run_with_progress(
+		context, store, lambda: _names(coupon_codes) or store_coupon_codes(store), push, "Pushing coupons to"
+	)
+
+
+def _names(text: str | None) -> list[str]:
+	return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def _run_with_progress(context, store: str, names, work, label: str) -> None:
+	"""`work(store, names, "Command", on_progress=...)` over the names, with a progress bar."""
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		_require_store(store)
+		chosen = names()
+		with click.progressbar(length=len(chosen), label=f"{label} {store}", show_pos=True) as bar:
+			run = work(store, chosen, "Command", on_progress=bar.update)
+		print_summary(run)
+		if run.counts["failed"] or run.error:
+			raise SystemExit(1)
+	finally:
+		frappe.destroy()
+
+
 def follow_orders(context, store: str, ids: str | None, action: str, label: str) -> None:
 	from woocommerce_sync.orders.sync_sales_orders import parse_filters
 	from woocommerce_sync.sales.sync_invoice import order_ids_to_follow, run_for_orders

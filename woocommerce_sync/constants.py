@@ -17,6 +17,7 @@ ITEM_STORE = "WooCommerce Item Store"
 ORDER = "WooCommerce Order"
 ORDER_LINE = "WooCommerce Order Line"
 STORE_CURRENCY = "WooCommerce Store Currency"  # the settings' Currencies table
+ORDER_COUPON = "WooCommerce Order Coupon"
 
 # Roles -----------------------------------------------------------------------------------------
 MANAGER_ROLE = "WooCommerce Manager"
@@ -42,6 +43,12 @@ PUSH_ERROR_FIELD = "woocommerce_push_error"  # why the last push failed
 EXPORT_ATTEMPTED_FIELD = "woocommerce_export_attempted"  # first export attempt (UTC)
 PUSH_QUEUED, PUSH_SENT, PUSH_FAILED = "Queued", "Sent", "Failed"
 CURRENCY_KEY_FIELD = "woocommerce_currency_key"  # unique: a customer's twin for another currency
+COUPONS_FIELD = "woocommerce_coupons"  # the Sales Order's WooCommerce Coupons table
+TRACKING_SENT_FIELD = "woocommerce_tracking_sent"  # Delivery Note: what reached which order (JSON)
+TRACKING_STATUS_FIELD = "woocommerce_tracking_status"  # Delivery Note: sent, or why not
+TRACKING_PENDING_FIELD = "woocommerce_tracking_pending"  # Delivery Note: still to send (retried hourly)
+COUPON_STORE_FIELD = "woocommerce_server"  # Coupon Code: the store it is a coupon of
+COUPON_ID_FIELD = "woocommerce_coupon_id"  # Coupon Code: the coupon's id in that store
 
 # Background jobs: the id prefix says which job, the rest which store and object ----------------
 ORDER_SYNC_JOB = "woocommerce-sync-orders"
@@ -51,12 +58,19 @@ PUSH_JOB = "woocommerce-push"  # one per Sales Order: ERPNext -> WooCommerce
 FULL_PASS_JOB = "woocommerce-reconcile"
 MAP_PRODUCTS_JOB = "woocommerce-map-products"
 SELLING_JOB = "woocommerce-selling"
+TRACKING_JOB = "woocommerce-tracking"
+COUPON_JOB = "woocommerce-coupon"
 LONG_QUEUE = "long"
 SHORT_QUEUE = "short"
 
 # Sync Log operations (the workspace's charts and the stores' health count runs by them) --------
 ORDERS_OPERATION = "Orders"
 STOCK_OPERATION = "Stock and Prices"
+
+# Store settings: what a shipment sends to the order (Shipment Tracking) -------------------------
+TRACKING_OFF = "Off"
+TRACKING_NOTE = "Order Note"
+TRACKING_NOTE_AND_META = "Order Note and Shipment Tracking Meta"
 
 # Desk ------------------------------------------------------------------------------------------
 IGNORED_ORDER = "WooCommerce Ignored Order"

@@ -27,6 +27,8 @@ scheduler_events = {
 		"woocommerce_sync.webhooks.deliveries.requeue_stale_deliveries",
 		# Each store's daily digest e-mail, at its send hour.
 		"woocommerce_sync.desk.digest.send_due_digests",
+		# Delivery Notes whose tracking did not reach the store yet.
+		"woocommerce_sync.sales.shipment_tracking.retry_pending",
 	],
 	"hourly_long": [
 		# Per store: import the orders changed in WooCommerce, then the two-way pass for the
@@ -64,12 +66,17 @@ doc_events = {
 		"on_trash": "woocommerce_sync.products.queue.on_item_price",
 	},
 	"Item": {"on_update": "woocommerce_sync.products.export.on_item_update"},
+	"Delivery Note": {"on_submit": "woocommerce_sync.sales.shipment_tracking.on_submit"},
+	"Coupon Code": {"on_update": "woocommerce_sync.promotions.coupons.on_coupon_code_update"},
+	"Pricing Rule": {"on_update": "woocommerce_sync.promotions.coupons.on_pricing_rule_update"},
 }
 
 doctype_js = {
 	"WooCommerce Integration Settings": "public/js/store_health.js",
 	"Item": "public/js/item.js",
 	"Sales Order": ["public/js/sales_order.js", "public/js/sales_order_invoice.js"],
+	"Delivery Note": "public/js/delivery_note.js",
+	"Coupon Code": "public/js/coupon_code.js",
 }
 doctype_list_js = {
 	"Sales Order": "public/js/sales_order_list.js",

@@ -8,6 +8,9 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from woocommerce_sync.constants import (
+	COUPON_ID_FIELD,
+	COUPON_STORE_FIELD,
+	COUPONS_FIELD,
 	CURRENCY_KEY_FIELD,
 	EXPORT_ATTEMPTED_FIELD,
 	ITEM_LINK,
@@ -17,6 +20,7 @@ from woocommerce_sync.constants import (
 	LIVE_KEY_FIELD,
 	MANAGER_ROLE,
 	MODULE,
+	ORDER_COUPON,
 	ORDER_EMAIL_FIELD,
 	ORDER_ID_FIELD,
 	PUSH_ERROR_FIELD,
@@ -28,6 +32,9 @@ from woocommerce_sync.constants import (
 	SELL_ON_FIELD,
 	SETTINGS,
 	STORE_FIELD,
+	TRACKING_PENDING_FIELD,
+	TRACKING_SENT_FIELD,
+	TRACKING_STATUS_FIELD,
 )
 
 
@@ -285,6 +292,97 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"depends_on": f"eval:doc.{SALE_STATE_FIELD}=='Failed'",
 			},
 			*_push_state_fields(SALE_REASON_FIELD),
+			{
+				"fieldname": COUPONS_FIELD,
+				"label": "WooCommerce Coupons",
+				"fieldtype": "Table",
+				"options": ORDER_COUPON,
+				"insert_after": "woocommerce_sync_hash",
+				"read_only": 1,
+				"no_copy": 1,
+				"description": "The coupons the customer used in the store, with the discount each gave; "
+				"the WooCommerce Coupon Sales report adds them up.",
+			},
+		],
+		"Delivery Note": [
+			{
+				"fieldname": "woocommerce_section",
+				"label": "WooCommerce",
+				"fieldtype": "Section Break",
+				"insert_after": "lr_date",
+				"collapsible": 1,
+				"collapsible_depends_on": TRACKING_STATUS_FIELD,
+			},
+			{
+				"fieldname": TRACKING_STATUS_FIELD,
+				"label": "WooCommerce Tracking",
+				"fieldtype": "Small Text",
+				"insert_after": "woocommerce_section",
+				"read_only": 1,
+				"no_copy": 1,
+				"allow_on_submit": 1,
+				"description": "Whether the Transport Receipt No and Transporter reached the WooCommerce "
+				"order, or why not.",
+			},
+			{
+				"fieldname": TRACKING_SENT_FIELD,
+				"label": "WooCommerce Tracking Sent",
+				"fieldtype": "Code",
+				"options": "JSON",
+				"insert_after": TRACKING_STATUS_FIELD,
+				"hidden": 1,
+				"read_only": 1,
+				"no_copy": 1,
+				"allow_on_submit": 1,
+				"description": "Per order: the tracking number sent, the order note made and whether the "
+				"order was updated, so a retry never adds a second note.",
+			},
+			{
+				"fieldname": TRACKING_PENDING_FIELD,
+				"label": "WooCommerce Tracking Pending",
+				"fieldtype": "Check",
+				"insert_after": TRACKING_SENT_FIELD,
+				"hidden": 1,
+				"read_only": 1,
+				"no_copy": 1,
+				"allow_on_submit": 1,
+				"search_index": 1,
+			},
+		],
+		"Coupon Code": [
+			{
+				"fieldname": "woocommerce_section",
+				"label": "WooCommerce",
+				"fieldtype": "Section Break",
+				"insert_after": "description",
+				"collapsible": 1,
+				"collapsible_depends_on": COUPON_STORE_FIELD,
+			},
+			{
+				"fieldname": COUPON_STORE_FIELD,
+				"label": "WooCommerce Store",
+				"fieldtype": "Link",
+				"options": SETTINGS,
+				"insert_after": "woocommerce_section",
+				"description": "The store this coupon is offered in: Actions > Push to WooCommerce creates "
+				"it there, and later saves keep it up to date.",
+			},
+			{
+				"fieldname": COUPON_ID_FIELD,
+				"label": "WooCommerce Coupon ID",
+				"fieldtype": "Int",
+				"insert_after": COUPON_STORE_FIELD,
+				"read_only": 1,
+				"no_copy": 1,
+			},
+			{
+				"fieldname": "woocommerce_coupon_synced",
+				"label": "Last Pushed to WooCommerce",
+				"fieldtype": "Datetime",
+				"insert_after": COUPON_ID_FIELD,
+				"read_only": 1,
+				"no_copy": 1,
+			},
 		],
 		"Sales Invoice": [
 			{

@@ -193,6 +193,15 @@ class ChargeDraft:
 
 
 @dataclass
+class CouponLineDraft:
+	"""A coupon the order used: WooCommerce's discount (before tax) and the tax it took off."""
+
+	code: str
+	discount: Decimal
+	discount_tax: Decimal
+
+
+@dataclass
 class SalesOrderDraft:
 	"""A Sales Order to be, with WooCommerce's money as Decimal and a note for every judgement call."""
 
@@ -217,7 +226,7 @@ class SalesOrderDraft:
 	items: list[ItemLineDraft]
 	charges: list[ChargeDraft]
 	discount_total: Decimal
-	coupon_codes: list[str]
+	coupons: list[CouponLineDraft]
 	shipping_methods: list[str]
 	grand_total: Decimal
 	total_taxes: Decimal
@@ -226,6 +235,10 @@ class SalesOrderDraft:
 	money_places: int
 	notes: list[str] = field(default_factory=list)
 	tax_template: str | None = None
+
+	@property
+	def coupon_codes(self) -> list[str]:
+		return [coupon.code for coupon in self.coupons]
 
 	def erpnext_items_total(self) -> Decimal:
 		"""What ERPNext will compute for the items: each round(rate * qty) at its precision."""
@@ -508,7 +521,14 @@ class _OrderMapper:
 			items=items,
 			charges=[*taxes, *shipping, *fees],
 			discount_total=self.money(order.get("discount_total"), "its discount_total", empty_is_zero=True),
-			coupon_codes=[_text(line.get("code")) for line in self.records("coupon_lines")],
+			coupons=[
+				CouponLineDraft(
+					_text(line.get("code")),
+					self.money(line.get("discount"), "a coupon's discount", empty_is_zero=True),
+					self.money(line.get("discount_tax"), "a coupon's discount_tax", empty_is_zero=True),
+				)
+				for line in self.records("coupon_lines")
+			],
 			shipping_methods=[_text(line.get("method_title")) for line in shipping_lines],
 			grand_total=grand_total,
 			total_taxes=total_taxes,

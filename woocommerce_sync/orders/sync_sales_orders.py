@@ -57,6 +57,7 @@ from woocommerce_sync.core.order_mapping import (
 from woocommerce_sync.dates import naive_utc, site_date, site_to_utc, stored_utc
 from woocommerce_sync.desk import health
 from woocommerce_sync.manual_access import check_documents, check_store, import_needs
+from woocommerce_sync.orders.coupons import fill_coupons
 from woocommerce_sync.orders.currency import CurrencyRoutes
 from woocommerce_sync.orders.customers import CustomerResolver, drop_refused_emails
 from woocommerce_sync.orders.ignored import ignored_ids
@@ -592,6 +593,7 @@ class OrderImporter:
 		)
 		if so.is_new() and self.sale.enabled:
 			so.set(SALE_STATE_FIELD, PENDING)  # the sale step's own commit says Done or Failed
+		fill_coupons(so, draft)
 		for line in draft.items:
 			so.append(
 				"items",

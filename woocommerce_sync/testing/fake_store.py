@@ -53,11 +53,16 @@ def load_fixture(name: str) -> dict:
 	return json.loads((FIXTURES / f"{name}.json").read_text())
 
 
-def _blank_order() -> dict:
-	"""Every field a real order has, empty: so made-up orders have the recorded shape."""
+def _empty_like(fixture: str) -> dict:
+	"""Every field the recorded object has, empty: so made-up objects have the recorded shape."""
 	blanks = {str: "", bool: False, int: 0, float: 0.0, list: [], dict: {}}
-	template = load_fixture("order_get_registered")["body"]
-	order = {k: copy.deepcopy(blanks.get(type(v))) for k, v in template.items() if k != "_links"}
+	template = load_fixture(fixture)["body"]
+	return {k: copy.deepcopy(blanks.get(type(v))) for k, v in template.items() if k != "_links"}
+
+
+def _blank_order() -> dict:
+	"""Every field a real order has, empty."""
+	order = _empty_like("order_get_registered")
 	order.update(version="8.9.1", created_via="rest-api", currency_symbol="$", parent_id=0)
 	return order
 
@@ -87,6 +92,8 @@ class FakeWooCommerceStore:
 		self.customers: dict[int, dict] = {}
 		self.webhooks: dict[int, dict] = {}
 		self.refunds: dict[int, list[dict]] = {}
+		self.notes: dict[int, list[dict]] = {}  # order id -> its notes, oldest first
+		self.coupons: dict[int, dict] = {}
 		self.taxes: dict[int, dict] = {}
 		self.payment_gateways: list[dict] = []
 		self.prices_include_tax = False
@@ -211,7 +218,11 @@ class FakeWooCommerceStore:
 			self.orders[order["id"]] = self._with_gmt_dates(order)
 		refund = load_fixture("refund_create_line")["body"]
 		self.refunds[16] = [refund]
-		biggest = max(itertools.chain(self.orders, self.products, self.variations, self.customers, [0]))
+		coupon = {k: v for k, v in load_fixture("coupon_create")["body"].items() if k != "_links"}
+		self.coupons[coupon["id"]] = coupon
+		biggest = max(
+			itertools.chain(self.orders, self.products, self.variations, self.customers, self.coupons, [0])
+		)
 		self._ids = itertools.count(biggest + 1)
 
 	@staticmethod
@@ -715,6 +726,8 @@ def _route(
 			return _orders(store, method, segments[1:], query, body)
 		if segments[0] == "products":
 			return _products(store, method, segments[1:], query, body)
+		if segments[0] == "coupons":
+			return _coupons(store, method, segments[1:], query, body)
 		if segments[0] == "customers":
 			return _collection(store, store.customers, "customer", method, segments[1:], query, body)
 		if segments[0] == "webhooks":
@@ -789,6 +802,8 @@ def _orders(store: FakeWooCommerceStore, method: str, rest: list[str], query: di
 				return 200, _order_update(store, order_id, body), {}
 			if method == "DELETE":
 				return 200, _order_delete(store, order_id, force=query.get("force") in ("1", "true")), {}
+		if rest[1:] == ["notes"]:
+			return _notes(store, method, order_id, query, body)
 		if rest[1:] == ["refunds"]:
 			_order(store, order_id)
 			if method == "GET":
@@ -832,10 +847,165 @@ def _order_update(store: FakeWooCommerceStore, order_id: int, changes: dict) -> 
 			order.setdefault(key, {}).update(value)
 		elif key == "line_items":
 			_merge_lines(order, value)
+		elif key == "meta_data":
+			_merge_meta(store, order, value)
 		else:
 			order[key] = value
+	if changes.get("status") == "completed" and not order.get("date_completed_gmt"):
+		order["date_completed"] = order["date_completed_gmt"] = _gmt(store.clock())
 	store._stamp(order)
 	return copy.deepcopy(order)
+
+
+def _merge_meta(store: FakeWooCommerceStore, order: dict, entries: list[dict]) -> None:
+	"""WC_Data::update_meta_data per entry: the meta with that id is changed; without an id, every
+	meta of that key is replaced by one new entry (add_meta_data with unique)."""
+	meta = order.setdefault("meta_data", [])
+	for entry in entries:
+		by_id = next((m for m in meta if entry.get("id") and m.get("id") == entry["id"]), None)
+		if by_id is not None:
+			by_id.update(key=entry["key"], value=entry["value"])
+			continue
+		meta[:] = [m for m in meta if m.get("key") != entry["key"]]
+		meta.append({"id": store.next_id(), "key": entry["key"], "value": copy.deepcopy(entry["value"])})
+
+
+def _notes(store: FakeWooCommerceStore, method: str, order_id: int, query: dict, body: Any):
+	"""WC_REST_Order_Notes_Controller: every note of the order, newest first and not paged; a new
+	note needs `note`; adding one does not save the order (its date_modified stays)."""
+	_order(store, order_id)
+	notes = store.notes.setdefault(order_id, [])
+	if method == "GET":
+		kind = query.get("type", "any")
+		listed = [
+			n for n in reversed(notes) if kind == "any" or (kind == "customer") == bool(n["customer_note"])
+		]
+		return 200, copy.deepcopy(listed), {}
+	if method == "POST":
+		if not str(body.get("note") or "").strip():
+			raise ApiError(
+				400, "rest_missing_callback_param", "Missing parameter(s): note", {"params": ["note"]}
+			)
+		now = _gmt(store.clock())
+		note = {
+			"id": store.next_id(),
+			"author": "admin" if body.get("added_by_user") else "system",
+			"date_created": now,
+			"date_created_gmt": now,
+			"note": str(body["note"]),
+			"customer_note": bool(body.get("customer_note")),
+		}
+		notes.append(note)
+		return 201, copy.deepcopy(note), {}
+	raise _no_route()
+
+
+def _coupons(store: FakeWooCommerceStore, method: str, rest: list[str], query: dict, body: Any):
+	"""WC_REST_Coupons_Controller: `code=` finds one coupon by its code (wc_get_coupon_id_by_code,
+	case-insensitive, as codes are stored in lower case); a code is unique among published coupons."""
+	if not rest:
+		if method == "GET":
+			items = sorted(store.coupons.values(), key=lambda c: c["id"])
+			if "code" in query:
+				found = _coupon_id_by_code(store, query["code"])
+				items = [c for c in items if c["id"] == found]
+			if query.get("include"):
+				wanted = _ids(query["include"])
+				items = [c for c in items if c["id"] in wanted]
+			return _list(items, query)
+		if method == "POST":
+			return 201, _coupon_create(store, body), {}
+	if rest == ["batch"] and method in ("POST", "PUT", "PATCH"):
+		return (
+			200,
+			_batch(
+				store,
+				body,
+				lambda item: _coupon_create(store, item),
+				lambda item: _coupon_update(store, _get(store.coupons, int(item["id"]), "shop_coupon"), item),
+				lambda cid: store.coupons.pop(_get(store.coupons, cid, "shop_coupon")["id"]),
+			),
+			{},
+		)
+	if len(rest) == 1 and rest[0].isdigit():
+		coupon = _get(store.coupons, int(rest[0]), "shop_coupon")
+		if method == "GET":
+			return 200, copy.deepcopy(coupon), {}
+		if method in ("PUT", "POST", "PATCH"):
+			return 200, _coupon_update(store, coupon, body), {}
+	raise _no_route()
+
+
+def _coupon_code(code: object) -> str:
+	return str(code or "").strip().lower()
+
+
+def _coupon_id_by_code(store: FakeWooCommerceStore, code: object, exclude: int = 0) -> int:
+	"""wc_get_coupon_id_by_code: the newest *published* coupon with that code; drafts are not found
+	(so neither the code filter nor the duplicate check sees them)."""
+	wanted = _coupon_code(code)
+	found = [
+		c["id"]
+		for c in store.coupons.values()
+		if c["code"] == wanted and c["status"] == "publish" and c["id"] != exclude
+	]
+	return max(found, default=0)
+
+
+def _coupon_create(store: FakeWooCommerceStore, body: dict) -> dict:
+	if not _coupon_code(body.get("code")):
+		raise ApiError(400, "rest_missing_callback_param", "Missing parameter(s): code", {"params": ["code"]})
+	coupon = _empty_like("coupon_create")
+	coupon.update(
+		id=store.next_id(),
+		status="publish",
+		discount_type="fixed_cart",
+		amount="0.00",
+		minimum_amount="0.00",
+		maximum_amount="0.00",
+		date_expires=None,
+		date_expires_gmt=None,
+		usage_limit=None,
+		usage_limit_per_user=None,
+		limit_usage_to_x_items=None,
+	)
+	store._stamp(coupon, created=True)
+	_coupon_update(store, coupon, body, stamp=False)
+	store.coupons[coupon["id"]] = coupon
+	return copy.deepcopy(coupon)
+
+
+def _coupon_update(store: FakeWooCommerceStore, coupon: dict, changes: dict, stamp: bool = True) -> dict:
+	if "code" in changes:
+		code = _coupon_code(changes["code"])
+		if _coupon_id_by_code(store, code, exclude=coupon.get("id") or 0):
+			raise ApiError(
+				400, "woocommerce_rest_coupon_code_already_exists", "The coupon code already exists"
+			)
+		coupon["code"] = code
+	if changes.get("discount_type", "percent") not in ("percent", "fixed_cart", "fixed_product"):
+		raise ApiError(
+			400,
+			"rest_invalid_param",
+			"Invalid parameter(s): discount_type",
+			{
+				"params": {
+					"discount_type": "discount_type is not one of percent, fixed_cart, and fixed_product."
+				}
+			},
+		)
+	for key, value in changes.items():
+		if key in ("id", "code"):
+			continue
+		if key in ("amount", "minimum_amount", "maximum_amount"):
+			coupon[key] = _money(Decimal(str(value or 0)))
+		elif key == "date_expires":
+			coupon["date_expires"] = coupon["date_expires_gmt"] = value or None  # the store runs on UTC
+		else:
+			coupon[key] = copy.deepcopy(value)
+	if stamp:
+		store._stamp(coupon)
+	return copy.deepcopy(coupon)
 
 
 def _merge_lines(order: dict, lines: list[dict]) -> None:
@@ -1109,9 +1279,7 @@ def _product_to_change(store: FakeWooCommerceStore, product_id: int) -> dict:
 
 def _blank(fixture: str) -> dict:
 	"""Every field a recorded product or variation has, empty, so created ones have the real shape."""
-	blanks = {str: "", bool: False, int: 0, float: 0.0, list: [], dict: {}}
-	template = load_fixture(fixture)["body"]
-	blank = {k: copy.deepcopy(blanks.get(type(v))) for k, v in template.items() if k != "_links"}
+	blank = _empty_like(fixture)
 	defaults = {
 		"status": "publish",
 		"catalog_visibility": "visible",  # products only: a variation has no such field
@@ -1123,7 +1291,7 @@ def _blank(fixture: str) -> dict:
 		"date_on_sale_from": None,
 		"date_on_sale_to": None,
 	}
-	blank.update({key: value for key, value in defaults.items() if key in template})
+	blank.update({key: value for key, value in defaults.items() if key in blank})
 	return blank
 
 

@@ -141,6 +141,8 @@ class TestWhoMayCall(AccessTestCase):
 			"order_ids": "16",
 			"note": "a test of who may call",
 			"names": "[]",
+			"delivery_note": "a test of who may call",
+			"coupon_code": "a test of who may call",
 		}
 		ensure_user(NO_ROLE_USER, [])
 		frappe.db.commit()
