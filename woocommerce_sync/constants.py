@@ -16,6 +16,7 @@ ITEM_LINK = "WooCommerce Item Link"
 ITEM_STORE = "WooCommerce Item Store"
 ORDER = "WooCommerce Order"
 ORDER_LINE = "WooCommerce Order Line"
+CATEGORY_LINK = "WooCommerce Category Link"
 
 # Roles -----------------------------------------------------------------------------------------
 MANAGER_ROLE = "WooCommerce Manager"
@@ -30,6 +31,8 @@ LIVE_KEY_FIELD = "woocommerce_live_key"  # unique: one live Sales Order per orde
 LINE_ID_FIELD = "woocommerce_line_id"
 ITEM_LINKS_FIELD = "woocommerce_links"  # the Item's WooCommerce Products table
 SELL_ON_FIELD = "woocommerce_sell_on"  # the Item's Sell on WooCommerce Stores
+CUSTOMER_EMAIL_FIELD = "woocommerce_email"  # unique: the e-mail orders and accounts are matched by
+CUSTOMER_KEY_FIELD = "woocommerce_customer_key"  # unique: "<store>:<customer id>" of the account
 
 # Background jobs: the id prefix says which job, the rest which store and object ----------------
 ORDER_SYNC_JOB = "woocommerce-sync-orders"
@@ -37,12 +40,20 @@ WEBHOOK_JOB = "woocommerce-webhook"
 EXPORT_JOB = "woocommerce-export"
 FULL_PASS_JOB = "woocommerce-reconcile"
 MAP_PRODUCTS_JOB = "woocommerce-map-products"
+CUSTOMER_IMPORT_JOB = "woocommerce-import-customers"
+CUSTOMER_PUSH_JOB = "woocommerce-push-customer"
+CATEGORY_SYNC_JOB = "woocommerce-categories"
 LONG_QUEUE = "long"
 SHORT_QUEUE = "short"
 
 # Sync Log operations (the workspace's charts and the stores' health count runs by them) --------
 ORDERS_OPERATION = "Orders"
 STOCK_OPERATION = "Stock and Prices"
+
+# A store's category direction (its Sync Categories setting) -----------------------------------
+CATEGORIES_OFF = "Off"
+CATEGORIES_TO_WOOCOMMERCE = "ERPNext to WooCommerce"
+CATEGORIES_TO_ERPNEXT = "WooCommerce to ERPNext"
 
 # Desk ------------------------------------------------------------------------------------------
 IGNORED_ORDER = "WooCommerce Ignored Order"

@@ -64,11 +64,20 @@ doc_events = {
 		"on_trash": "woocommerce_sync.products.queue.on_item_price",
 	},
 	"Item": {"on_update": "woocommerce_sync.products.export.on_item_update"},
+	"Customer": {"on_update": "woocommerce_sync.customers.customer_to_woocommerce.on_customer_update"},
+	"Item Group": {
+		"on_update": "woocommerce_sync.products.categories.on_item_group_change",
+		"after_rename": "woocommerce_sync.products.categories.on_item_group_change",
+	},
 }
 
 doctype_js = {
-	"WooCommerce Integration Settings": "public/js/store_health.js",
+	"WooCommerce Integration Settings": [
+		"public/js/store_health.js",
+		"public/js/customers_and_categories.js",
+	],
 	"Item": "public/js/item.js",
+	"Customer": "public/js/customer.js",
 	"Sales Order": ["public/js/sales_order.js", "public/js/sales_order_invoice.js"],
 }
 doctype_list_js = {"Sales Order": "public/js/sales_order_list.js"}

@@ -8,6 +8,7 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from woocommerce_sync.constants import (
+	CUSTOMER_KEY_FIELD,
 	ITEM_LINK,
 	ITEM_LINKS_FIELD,
 	ITEM_STORE,
@@ -210,15 +211,16 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"for a new buyer make one Customer.",
 			},
 			{
-				"fieldname": "woocommerce_customer_key",
+				"fieldname": CUSTOMER_KEY_FIELD,
 				"label": "WooCommerce Customer",
 				"fieldtype": "Data",
 				"insert_after": "woocommerce_email",
 				"read_only": 1,
 				"no_copy": 1,
-				"search_index": 1,
+				"unique": 1,
 				"description": "store:customer id of the WooCommerce account, so a buyer who changes e-mail "
-				"is still recognised.",
+				"is still recognised; unique, so the order import and the customer import racing for one "
+				"account make one Customer.",
 			},
 		],
 		"Address": [
