@@ -255,6 +255,41 @@ class FakeWooCommerceStore:
 				for index in range(1, n + 1)
 			]
 
+	def add_customer(self, body: dict) -> dict:
+		"""An account as `POST customers` makes it (the same checks; no New account e-mail noted)."""
+		with self.lock:
+			return _customer_create(self, body, notify=False)
+
+	def add_customers(self, n: int, *, prefix: str = "bench") -> list[dict]:
+		"""n accounts <prefix>-00001@example.com..., each with a billing and a shipping address."""
+		with self.lock:
+			if any(c.get("email", "").startswith(f"{prefix}-") for c in self.customers.values()):
+				raise ValueError(f"customers with e-mail prefix {prefix} exist already")
+			return [
+				_customer_create(
+					self,
+					{
+						"email": f"{prefix}-{index:05d}@example.com",
+						"first_name": "Bench",
+						"last_name": f"Buyer {index}",
+						"billing": {
+							"first_name": "Bench",
+							"last_name": f"Buyer {index}",
+							"address_1": f"{index} Market St",
+							"city": "San Francisco",
+							"state": "CA",
+							"postcode": "94105",
+							"country": "US",
+							"phone": "+1 415 555 0100",
+						},
+						"shipping": {"address_1": f"{index} Harbor Rd", "city": "Oakland", "country": "US"},
+					},
+					check=False,  # unique by the prefix check above; 5,000 accounts stay fast
+					notify=False,
+				)
+				for index in range(1, n + 1)
+			]
+
 	def register_order_status(self, status: str) -> None:
 		"""What a plugin adding a status (partial-shipped, ...) does; unknown ones are a 400 in lists."""
 		with self.lock:
@@ -1284,7 +1319,9 @@ def _email_taken(store: FakeWooCommerceStore, email: str, other_than: int | None
 	)
 
 
-def _customer_create(store: FakeWooCommerceStore, body: dict) -> dict:
+def _customer_create(
+	store: FakeWooCommerceStore, body: dict, check: bool = True, notify: bool = True
+) -> dict:
 	email = str(body.get("email") or "").strip()
 	if not email:
 		raise ApiError(
@@ -1292,7 +1329,7 @@ def _customer_create(store: FakeWooCommerceStore, body: dict) -> dict:
 		)
 	if "@" not in email:
 		raise ApiError(400, "registration-error-invalid-email", "Please provide a valid email address.")
-	if _email_taken(store, email):
+	if check and _email_taken(store, email):
 		raise ApiError(
 			400,
 			"registration-error-email-exists",
@@ -1301,7 +1338,7 @@ def _customer_create(store: FakeWooCommerceStore, body: dict) -> dict:
 	if not body.get("password") and not store.generate_password:
 		raise ApiError(400, "registration-error-missing-password", "Please enter an account password.")
 	username = str(body.get("username") or "") or email.split("@")[0]
-	taken = {c.get("username") for c in store.customers.values()}
+	taken = {c.get("username") for c in store.customers.values()} if check else set()
 	base, suffix = username, 1
 	while username in taken:
 		suffix += 1
@@ -1322,7 +1359,7 @@ def _customer_create(store: FakeWooCommerceStore, body: dict) -> dict:
 	}
 	store._stamp(customer, created=True)
 	store.customers[customer["id"]] = customer
-	if store.new_account_email:
+	if store.new_account_email and notify:
 		store.new_account_emails.append(email)  # the woocommerce_created_customer notification
 	return _customer_update(
 		store, customer["id"], {k: v for k, v in body.items() if k not in ("id", "password", "username")}
