@@ -24,6 +24,7 @@ from collections.abc import Callable
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.model.rename_doc import rename_doc
 from frappe.utils import escape_html
 
 from woocommerce_sync import jobs
@@ -352,14 +353,33 @@ class CategoryTree:
 		return next((g for g, row in self.links.items() if row.category_id == category_id), self.root)
 
 	def _free_name(self, category: Category, current: str | None = None) -> str:
-		"""The category's name, unless another Item Group has it: then "<name> (<id>)"."""
-		if category.name == current or not frappe.db.exists("Item Group", category.name):
-			return category.name
-		return f"{category.name} ({category.id})"
+		"""The category's name, unless another Item Group has it: then "<name> (<id>)", or with the
+		store's name too when even that is taken (a second store pulling into the same site)."""
+		if category.name == current:
+			return current
+		candidates = (
+			category.name,
+			f"{category.name} ({category.id})",
+			f"{category.name} ({self.store} {category.id})",
+		)
+		for name in candidates:
+			if not frappe.db.exists("Item Group", name):
+				return name
+		frappe.throw(
+			_(
+				"Store {0}: every name for category {1} ({2}) is taken by another Item Group; rename one of them."
+			).format(self.store, category.id, escape_html(category.name))
+		)
 
 	def _create_group(self, category: Category, has_children: bool) -> str:
+		"""A group below the root of the category's name that no category of the store has is
+		adopted (made by hand before the first pull); otherwise a new group is made."""
 		parent = self._group_of(category.parent)
 		self._make_group_node(parent)
+		if category.name in self.groups and category.name not in self.links:
+			self.link(category.name, category.id, category.name)
+			self._move(category.name, parent)
+			return "updated"
 		doc = frappe.get_doc(
 			{
 				"doctype": "Item Group",
@@ -373,22 +393,31 @@ class CategoryTree:
 		self.link(doc.name, category.id, category.name)
 		return "created"
 
-	def _update_group(self, category: Category) -> str:
-		group = self._group_of(category.id)
-		if category.name != self.links[group].synced_name:
-			new_name = self._free_name(category, current=group)
-			if new_name != group:
-				old = group
-				group = frappe.rename_doc("Item Group", old, new_name, force=True, ignore_permissions=True)
-				self.links[group] = self.links.pop(old)  # rename_doc re-pointed the link's Item Group
-				self.links[group].item_group = group
-		parent = self._group_of(category.parent)
+	def _move(self, group: str, parent: str) -> None:
 		if frappe.db.get_value("Item Group", group, "parent_item_group") != parent:
 			self._make_group_node(parent)
 			doc = frappe.get_doc("Item Group", group)
 			doc.parent_item_group = parent
 			doc.flags.from_woocommerce = True
 			doc.save(ignore_permissions=True)
+
+	def _update_group(self, category: Category) -> str:
+		group = self._group_of(category.id)
+		if category.name != self.links[group].synced_name:
+			new_name = self._free_name(category, current=group)
+			if new_name != group:
+				old = group
+				group = rename_doc(
+					doctype="Item Group",
+					old=old,
+					new=new_name,
+					force=True,
+					ignore_permissions=True,
+					show_alert=False,
+				)
+				self.links[group] = self.links.pop(old)  # rename_doc re-pointed the link's Item Group
+				self.links[group].item_group = group
+		self._move(group, self._group_of(category.parent))
 		self.link(group, category.id, category.name)
 		return "updated"
 
