@@ -75,8 +75,8 @@ class CustomerFilters:
 def import_customers(store: str, ids: str | None = None, modified_since: str | None = None) -> dict:
 	"""Desk's Import Customers: a long job, its progress sent to the user who asked."""
 	frappe.only_for(MANAGER_ROLES)
-	check_documents(store, CUSTOMER_NEEDS)
 	check_store(store)
+	check_documents(store, CUSTOMER_NEEDS)
 	filters = parse_filters(ids, modified_since)
 	queued = jobs.enqueue(
 		"woocommerce_sync.customers.import_customers.import_store",
