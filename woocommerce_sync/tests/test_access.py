@@ -141,6 +141,7 @@ class TestWhoMayCall(AccessTestCase):
 			"order_ids": "16",
 			"note": "a test of who may call",
 			"names": "[]",
+			"customer": frappe.get_all("Customer", pluck="name", limit=1)[0],
 		}
 		ensure_user(NO_ROLE_USER, [])
 		frappe.db.commit()
@@ -188,6 +189,8 @@ class TestWhoMayCall(AccessTestCase):
 				"sales_order": sales_order
 			},
 			TEST_CONNECTION: {"store": self.store},
+			"woocommerce_sync.customers.import_customers.import_customers": {"store": self.store},
+			"woocommerce_sync.products.categories.sync_categories": {"store": self.store},
 		}
 		for cmd, form in calls.items():
 			with self.subTest(cmd), self.assertRaises(frappe.ValidationError) as caught:
