@@ -47,6 +47,67 @@ def import_orders(context, store, ids, status, since, until, update_existing, dr
 		frappe.destroy()
 
 
+@woocommerce.command("import-customers")
+@click.option("--store", required=True, help="Name of the WooCommerce Integration Settings document")
+@click.option("--ids", help="WooCommerce customer ids, comma separated: 2,15,16")
+@click.option(
+	"--modified-since",
+	help="Only accounts changed at or after this moment (YYYY-MM-DD or 'YYYY-MM-DD HH:MM', site time zone)",
+)
+@pass_context
+def import_customers(context, store, ids, modified_since) -> None:
+	"""Import the store's customer accounts as Customers, Contacts and Addresses (default: all)."""
+	from woocommerce_sync.customers.import_customers import count_customers, import_store, parse_filters
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		_require_store(store)
+		filters = parse_filters(ids, modified_since)
+		total = count_customers(store, filters)
+		with click.progressbar(
+			length=total or 0, label=f"Importing customers from {store}", show_pos=True
+		) as bar:
+			run = import_store(store, "Command", filters=filters, on_progress=bar.update)
+		print_summary(run, "customer")
+		if run.counts["failed"] or run.error:
+			raise SystemExit(1)
+	finally:
+		frappe.destroy()
+
+
+@woocommerce.command("push-customer")
+@click.option("--store", required=True, help="Name of the WooCommerce Integration Settings document")
+@click.option("--customer", required=True, help="Customer name (ID)")
+@pass_context
+def push_customer(context, store, customer) -> None:
+	"""Create or update the Customer's account in the store (what its Push to WooCommerce does)."""
+	from woocommerce_sync.customers.customer_to_woocommerce import push_to_store
+
+	_run_for_store(context, store, lambda: push_to_store(customer, store, "Command"))
+
+
+@woocommerce.command("sync-categories")
+@click.option("--store", required=True, help="Name of the WooCommerce Integration Settings document")
+@pass_context
+def sync_categories(context, store) -> None:
+	"""Item Groups <-> product categories, in the direction the store chose (Sync Categories)."""
+	from woocommerce_sync.products.categories import count_to_sync, sync_store_categories
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		_require_store(store)
+		total = count_to_sync(store)
+		with click.progressbar(length=total, label=f"Syncing categories of {store}", show_pos=True) as bar:
+			run = sync_store_categories(store, "Command", on_progress=bar.update)
+		print_summary(run)
+		if run.counts["failed"] or run.error:
+			raise SystemExit(1)
+	finally:
+		frappe.destroy()
+
+
 @woocommerce.command("map-products")
 @click.option("--store", required=True, help="Name of the WooCommerce Integration Settings document")
 @click.option("--create-items", is_flag=True, help="Make an Item for each store product no Item matches")
@@ -222,7 +283,7 @@ def _run_for_store(context, store: str, work) -> None:
 		frappe.destroy()
 
 
-def print_summary(run) -> None:
+def print_summary(run, kind: str = "order") -> None:
 	click.echo("")
 	if run.dry_run:
 		click.echo("Dry run: nothing was written; these are what a real run would do.")
@@ -230,7 +291,7 @@ def print_summary(run) -> None:
 		click.echo(f"{outcome.title():<10}{run.counts[outcome]:>8}")
 	for failure in run.failures:
 		what = failure["woocommerce_order_id"]
-		click.secho(f"  {'order ' if what.isdigit() else ''}{what}: {failure['reason']}", fg="red")
+		click.secho(f"  {kind + ' ' if what.isdigit() else ''}{what}: {failure['reason']}", fg="red")
 	for note in run.notes:
 		click.echo(f"  {note}")
 	click.echo(f"Sync Log: {run.name}")

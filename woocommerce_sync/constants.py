@@ -18,6 +18,7 @@ ORDER = "WooCommerce Order"
 ORDER_LINE = "WooCommerce Order Line"
 STORE_CURRENCY = "WooCommerce Store Currency"  # the settings' Currencies table
 ORDER_COUPON = "WooCommerce Order Coupon"
+CATEGORY_LINK = "WooCommerce Category Link"
 
 # Roles -----------------------------------------------------------------------------------------
 MANAGER_ROLE = "WooCommerce Manager"
@@ -49,6 +50,8 @@ TRACKING_STATUS_FIELD = "woocommerce_tracking_status"  # Delivery Note: sent, or
 TRACKING_PENDING_FIELD = "woocommerce_tracking_pending"  # Delivery Note: still to send (retried hourly)
 COUPON_STORE_FIELD = "woocommerce_server"  # Coupon Code: the store it is a coupon of
 COUPON_ID_FIELD = "woocommerce_coupon_id"  # Coupon Code: the coupon's id in that store
+CUSTOMER_EMAIL_FIELD = "woocommerce_email"  # unique: the e-mail orders and accounts are matched by
+CUSTOMER_KEY_FIELD = "woocommerce_customer_key"  # unique: "<store>:<customer id>" of the account
 
 # Background jobs: the id prefix says which job, the rest which store and object ----------------
 ORDER_SYNC_JOB = "woocommerce-sync-orders"
@@ -60,6 +63,9 @@ MAP_PRODUCTS_JOB = "woocommerce-map-products"
 SELLING_JOB = "woocommerce-selling"
 TRACKING_JOB = "woocommerce-tracking"
 COUPON_JOB = "woocommerce-coupon"
+CUSTOMER_IMPORT_JOB = "woocommerce-import-customers"
+CUSTOMER_PUSH_JOB = "woocommerce-push-customer"
+CATEGORY_SYNC_JOB = "woocommerce-categories"
 LONG_QUEUE = "long"
 SHORT_QUEUE = "short"
 
@@ -71,6 +77,10 @@ STOCK_OPERATION = "Stock and Prices"
 TRACKING_OFF = "Off"
 TRACKING_NOTE = "Order Note"
 TRACKING_NOTE_AND_META = "Order Note and Shipment Tracking Meta"
+# A store's category direction (its Sync Categories setting) -----------------------------------
+CATEGORIES_OFF = "Off"
+CATEGORIES_TO_WOOCOMMERCE = "ERPNext to WooCommerce"
+CATEGORIES_TO_ERPNEXT = "WooCommerce to ERPNext"
 
 # Desk ------------------------------------------------------------------------------------------
 IGNORED_ORDER = "WooCommerce Ignored Order"

@@ -69,11 +69,20 @@ doc_events = {
 	"Delivery Note": {"on_submit": "woocommerce_sync.sales.shipment_tracking.on_submit"},
 	"Coupon Code": {"on_update": "woocommerce_sync.promotions.coupons.on_coupon_code_update"},
 	"Pricing Rule": {"on_update": "woocommerce_sync.promotions.coupons.on_pricing_rule_update"},
+	"Customer": {"on_update": "woocommerce_sync.customers.customer_to_woocommerce.on_customer_update"},
+	"Item Group": {
+		"on_update": "woocommerce_sync.products.categories.on_item_group_change",
+		"after_rename": "woocommerce_sync.products.categories.on_item_group_change",
+	},
 }
 
 doctype_js = {
-	"WooCommerce Integration Settings": "public/js/store_health.js",
+	"WooCommerce Integration Settings": [
+		"public/js/store_health.js",
+		"public/js/customers_and_categories.js",
+	],
 	"Item": "public/js/item.js",
+	"Customer": "public/js/customer.js",
 	"Sales Order": ["public/js/sales_order.js", "public/js/sales_order_invoice.js"],
 	"Delivery Note": "public/js/delivery_note.js",
 	"Coupon Code": "public/js/coupon_code.js",

@@ -12,6 +12,7 @@ from woocommerce_sync.constants import (
 	COUPON_STORE_FIELD,
 	COUPONS_FIELD,
 	CURRENCY_KEY_FIELD,
+	CUSTOMER_KEY_FIELD,
 	EXPORT_ATTEMPTED_FIELD,
 	ITEM_LINK,
 	ITEM_LINKS_FIELD,
@@ -419,15 +420,16 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"for a new buyer make one Customer.",
 			},
 			{
-				"fieldname": "woocommerce_customer_key",
+				"fieldname": CUSTOMER_KEY_FIELD,
 				"label": "WooCommerce Customer",
 				"fieldtype": "Data",
 				"insert_after": "woocommerce_email",
 				"read_only": 1,
 				"no_copy": 1,
-				"search_index": 1,
+				"unique": 1,
 				"description": "store:customer id of the WooCommerce account, so a buyer who changes e-mail "
-				"is still recognised; for a guest whose e-mail ERPNext refuses, store:guest:that e-mail.",
+				"is still recognised (store:guest:e-mail for a guest whose e-mail ERPNext refuses); unique, "
+				"so the order import and the customer import racing for one account make one Customer.",
 			},
 			{
 				"fieldname": CURRENCY_KEY_FIELD,

@@ -308,6 +308,26 @@ def map_order(order: dict, config: MappingConfig) -> SalesOrderDraft:
 	return _OrderMapper(order, config).draft()
 
 
+def address_draft(
+	kind: Literal["billing", "shipping"], data: dict, notes: list[str] | None = None
+) -> AddressDraft | None:
+	"""A WooCommerce billing or shipping block (of an order or a customer) as an AddressDraft; None
+	when it has no postal part (ERPNext needs one for an Address), noted when it had a name."""
+	values = {name: _text(data.get(name)) for name in _ADDRESS_FIELDS}
+	values["country"] = values["country"].upper()
+	if not any(values[name] for name in _POSTAL_FIELDS):
+		if any(values.values()) and notes is not None:
+			notes.append(f"the {kind} address has a name but no street, city or country; no Address is made")
+		return None
+	return AddressDraft(
+		address_type="Billing" if kind == "billing" else "Shipping",
+		email=ascii_email(_text(data.get("email")).lower()),
+		phone=_text(data.get("phone")),
+		key=_address_key(values),
+		**values,
+	)
+
+
 def _refuse_constant(name: str) -> NoReturn:
 	raise ValueError(f"{name} is not a number")
 
@@ -814,22 +834,7 @@ class _OrderMapper:
 
 	def address(self, kind: Literal["billing", "shipping"]) -> AddressDraft | None:
 		"""The address, or None when it has no postal part (ERPNext needs one for an Address)."""
-		data = self.mapping(kind)
-		values = {name: _text(data.get(name)) for name in _ADDRESS_FIELDS}
-		values["country"] = values["country"].upper()
-		if not any(values[name] for name in _POSTAL_FIELDS):
-			if any(values.values()):
-				self.notes.append(
-					f"the {kind} address has a name but no street, city or country; no Address is made"
-				)
-			return None
-		return AddressDraft(
-			address_type="Billing" if kind == "billing" else "Shipping",
-			email=ascii_email(_text(data.get("email")).lower()),
-			phone=_text(data.get("phone")),
-			key=_address_key(values),
-			**values,
-		)
+		return address_draft(kind, self.mapping(kind), self.notes)
 
 	def date(self, name: str) -> datetime | None:
 		"""The *_gmt field as an aware UTC datetime; the store-time field only as a noted fallback."""

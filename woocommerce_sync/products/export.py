@@ -22,6 +22,7 @@ from woocommerce_sync.connection import explain, get_client
 from woocommerce_sync.constants import EXPORT_JOB, ITEM_ROLES, SELL_ON_FIELD, SETTINGS
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
 from woocommerce_sync.manual_access import check_store
+from woocommerce_sync.products.categories import product_categories
 from woocommerce_sync.products.links import (
 	describe,
 	link_item,
@@ -259,10 +260,13 @@ class Exporter:
 		return fields
 
 	def details(self, item, variation: bool = False, creating: bool = False) -> dict:
-		"""Name, description, weight and dimensions, as far as the store pushes them."""
+		"""Name, description, weight and dimensions, as far as the store pushes them; the category."""
 		settings, fields = self.settings, {}
 		if not variation and (creating or settings.push_product_name):
 			fields["name"] = item.item_name
+		categories = None if variation else product_categories(settings, item.item_group)
+		if categories:
+			fields["categories"] = categories  # the Item's group's category, where ERPNext is the master
 		if creating or settings.push_description:
 			fields["description"] = item.description or ""
 		if creating or settings.push_weight_and_dimensions:

@@ -90,6 +90,12 @@ class FakeWooCommerceStore:
 		self.products: dict[int, dict] = {}
 		self.variations: dict[int, dict] = {}
 		self.customers: dict[int, dict] = {}
+		self.categories: dict[int, dict] = {}
+		# WooCommerce > Settings > Accounts and Emails: "generate password" and the New account e-mail
+		# are on by default; every account created while the e-mail is on is noted here.
+		self.generate_password = True
+		self.new_account_email = True
+		self.new_account_emails: list[str] = []
 		self.webhooks: dict[int, dict] = {}
 		self.refunds: dict[int, list[dict]] = {}
 		self.notes: dict[int, list[dict]] = {}  # order id -> its notes, oldest first
@@ -212,6 +218,17 @@ class FakeWooCommerceStore:
 			self.products[variation["parent_id"]]["variations"].append(variation["id"])
 		customer = load_fixture("customer_create")["body"]
 		self.customers[customer["id"]] = customer
+		# WooCommerce's own default category, which the recorded products are in.
+		for category in self.products[next(iter(self.products))]["categories"]:
+			self.categories[category["id"]] = {
+				**category,
+				"parent": 0,
+				"description": "",
+				"display": "default",
+				"image": None,
+				"menu_order": 0,
+				"count": len(self.products),
+			}
 		# Each order in the last state the real store showed, so recorded list answers compare exactly.
 		for name in ("order_get_registered_after_refund", "order_get_guest", "order_get_fee"):
 			order = load_fixture(name)["body"]
@@ -307,6 +324,41 @@ class FakeWooCommerceStore:
 					},
 				)
 			return copy.deepcopy(self.products[parent["id"]])
+
+	def add_customer(self, body: dict) -> dict:
+		"""An account as `POST customers` makes it (the same checks; no New account e-mail noted)."""
+		with self.lock:
+			return _customer_create(self, body, notify=False)
+
+	def add_customers(self, n: int, *, prefix: str = "bench") -> list[dict]:
+		"""n accounts <prefix>-00001@example.com..., each with a billing and a shipping address."""
+		with self.lock:
+			if any(c.get("email", "").startswith(f"{prefix}-") for c in self.customers.values()):
+				raise ValueError(f"customers with e-mail prefix {prefix} exist already")
+			return [
+				_customer_create(
+					self,
+					{
+						"email": f"{prefix}-{index:05d}@example.com",
+						"first_name": "Bench",
+						"last_name": f"Buyer {index}",
+						"billing": {
+							"first_name": "Bench",
+							"last_name": f"Buyer {index}",
+							"address_1": f"{index} Market St",
+							"city": "San Francisco",
+							"state": "CA",
+							"postcode": "94105",
+							"country": "US",
+							"phone": "+1 415 555 0100",
+						},
+						"shipping": {"address_1": f"{index} Harbor Rd", "city": "Oakland", "country": "US"},
+					},
+					check=False,  # unique by the prefix check above; 5,000 accounts stay fast
+					notify=False,
+				)
+				for index in range(1, n + 1)
+			]
 
 	def register_order_status(self, status: str) -> None:
 		"""What a plugin adding a status (partial-shipped, ...) does; unknown ones are a 400 in lists."""
@@ -722,14 +774,18 @@ def _route(
 				{"id": "woocommerce_prices_include_tax", "label": "Prices entered with tax", "value": value},
 				{},
 			)
+		if path == "settings/email_customer_new_account/enabled" and method == "GET":
+			return 200, _new_account_email_option(store), {}
 		if segments[0] == "orders":
 			return _orders(store, method, segments[1:], query, body)
+		if segments[:2] == ["products", "categories"]:
+			return _categories(store, method, segments[2:], query, body)
 		if segments[0] == "products":
 			return _products(store, method, segments[1:], query, body)
 		if segments[0] == "coupons":
 			return _coupons(store, method, segments[1:], query, body)
 		if segments[0] == "customers":
-			return _collection(store, store.customers, "customer", method, segments[1:], query, body)
+			return _customers(store, method, segments[1:], query, body)
 		if segments[0] == "webhooks":
 			return _collection(store, store.webhooks, "webhook", method, segments[1:], query, body)
 		if segments[0] == "taxes" and method == "GET":
@@ -1343,6 +1399,14 @@ def _product_update(
 			continue  # a variable product's prices are its variations'
 		if key == "dimensions" and isinstance(value, dict):
 			product.setdefault("dimensions", {}).update(value)
+		elif key == "categories" and isinstance(value, list):
+			# wp_set_object_terms by id: unknown ids are dropped; the answer names each category.
+			ids = [int(c.get("id") or 0) for c in value if isinstance(c, dict)]
+			product[key] = [
+				{k: store.categories[i][k] for k in ("id", "name", "slug")}
+				for i in ids
+				if i in store.categories
+			]
 		elif key in ("date_on_sale_from", "date_on_sale_to"):
 			product[key] = product[f"{key}_gmt"] = value or None
 		else:
@@ -1388,8 +1452,6 @@ def _collection(
 	if not rest:
 		if method == "GET":
 			items = sorted(collection.values(), key=lambda o: o["id"])
-			if query.get("email"):
-				items = [o for o in items if o.get("email", "").lower() == query["email"].lower()]
 			if query.get("status") and query["status"] != "all":
 				items = [o for o in items if o.get("status") == query["status"]]
 			return _list(items, query)
@@ -1416,6 +1478,298 @@ def _collection(
 				)
 			return 200, copy.deepcopy(collection.pop(item["id"])), {}
 	raise _no_route()
+
+
+# Customers: WC_REST_Customers_V2_Controller; accounts are made by wc_create_new_customer -----------
+
+
+def _customers(store: FakeWooCommerceStore, method: str, rest: list[str], query: dict, body: Any):
+	if not rest:
+		if method == "GET":
+			return _list(_filter_customers(store, query), query)
+		if method == "POST":
+			return 201, _customer_create(store, body or {}), {}
+	if rest == ["batch"] and method in ("POST", "PUT", "PATCH"):
+		return (
+			200,
+			_batch(
+				store,
+				body,
+				lambda item: _customer_create(store, item),
+				lambda item: _customer_update(store, int(item.get("id") or 0), item),
+				lambda cid: store.customers.pop(_customer(store, cid)["id"]),
+			),
+			{},
+		)
+	if len(rest) == 1 and rest[0].isdigit():
+		if method == "GET":
+			return 200, copy.deepcopy(_customer(store, int(rest[0]))), {}
+		if method in ("PUT", "POST", "PATCH"):
+			return 200, _customer_update(store, int(rest[0]), body or {}), {}
+	raise _no_route()
+
+
+def _filter_customers(store: FakeWooCommerceStore, query: dict) -> list[dict]:
+	"""The list's own filters (include, exclude, email, role, search; orderby id, include, name,
+	registered_date). It has no modified_after: WordPress ignores a parameter a route does not
+	register, so such a filter would silently list everyone."""
+	items = list(store.customers.values())
+	role = query.get("role", "customer")
+	if role != "all":
+		items = [c for c in items if c.get("role") == role]
+	if query.get("include"):
+		wanted = _ids(query["include"])
+		items = [c for c in items if c["id"] in wanted]
+	if query.get("exclude"):
+		unwanted = _ids(query["exclude"])
+		items = [c for c in items if c["id"] not in unwanted]
+	if query.get("email"):
+		items = [c for c in items if c.get("email", "").lower() == query["email"].lower()]
+	if query.get("search"):
+		needle = query["search"].lower()
+		items = [c for c in items if needle in f"{c.get('email')} {c.get('username')}".lower()]
+	orderby = query.get("orderby", "name")
+	keys = {
+		"id": lambda c: c["id"],
+		"include": lambda c: c["id"],
+		"name": lambda c: (c.get("username") or "").lower(),
+		"registered_date": lambda c: (c.get("date_created_gmt") or "", c["id"]),
+	}
+	if orderby not in keys:
+		raise ApiError(
+			400,
+			"rest_invalid_param",
+			"Invalid parameter(s): orderby",
+			{"params": {"orderby": "orderby is not one of id, include, name, and registered_date."}},
+		)
+	return sorted(items, key=keys[orderby], reverse=query.get("order", "asc") == "desc")
+
+
+def _customer(store: FakeWooCommerceStore, customer_id: int) -> dict:
+	if customer_id not in store.customers:
+		raise ApiError(404, "woocommerce_rest_invalid_id", "Invalid resource ID.")
+	return store.customers[customer_id]
+
+
+def _email_taken(store: FakeWooCommerceStore, email: str, other_than: int | None = None) -> bool:
+	return any(
+		c.get("email", "").lower() == email.lower() and c["id"] != other_than
+		for c in store.customers.values()
+	)
+
+
+def _customer_create(
+	store: FakeWooCommerceStore, body: dict, check: bool = True, notify: bool = True
+) -> dict:
+	email = str(body.get("email") or "").strip()
+	if not email:
+		raise ApiError(
+			400, "rest_missing_callback_param", "Missing parameter(s): email", {"params": ["email"]}
+		)
+	if "@" not in email:
+		raise ApiError(400, "registration-error-invalid-email", "Please provide a valid email address.")
+	if check and _email_taken(store, email):
+		raise ApiError(
+			400,
+			"registration-error-email-exists",
+			'An account is already registered with your email address. <a href="#" class="showlogin">Please log in.</a>',
+		)
+	if not body.get("password") and not store.generate_password:
+		raise ApiError(400, "registration-error-missing-password", "Please enter an account password.")
+	username = str(body.get("username") or "") or email.split("@")[0]
+	taken = {c.get("username") for c in store.customers.values()} if check else set()
+	base, suffix = username, 1
+	while username in taken:
+		suffix += 1
+		username = f"{base}{suffix}"
+	blank = load_fixture("customer_create")["body"]
+	customer = {
+		**{k: copy.deepcopy(v) for k, v in blank.items() if k != "_links"},
+		"id": store.next_id(),
+		"email": email,
+		"username": username,
+		"first_name": "",
+		"last_name": "",
+		"role": "customer",
+		"billing": {k: "" for k in blank["billing"]},
+		"shipping": {k: "" for k in blank["shipping"]},
+		"is_paying_customer": False,
+		"meta_data": [],
+	}
+	store._stamp(customer, created=True)
+	store.customers[customer["id"]] = customer
+	if store.new_account_email and notify:
+		store.new_account_emails.append(email)  # the woocommerce_created_customer notification
+	return _customer_update(
+		store, customer["id"], {k: v for k, v in body.items() if k not in ("id", "password", "username")}
+	)
+
+
+def _customer_update(store: FakeWooCommerceStore, customer_id: int, changes: dict) -> dict:
+	customer = _customer(store, customer_id)
+	email = changes.get("email")
+	if email and email.lower() != customer["email"].lower() and _email_taken(store, email, customer_id):
+		raise ApiError(400, "woocommerce_rest_customer_invalid_email", "Email address is invalid.")
+	if changes.get("username") and changes["username"] != customer["username"]:
+		raise ApiError(400, "woocommerce_rest_customer_invalid_argument", "Username isn't editable.")
+	for key, value in changes.items():
+		if key in ("id", "password", "username"):
+			continue
+		if key in ("billing", "shipping") and isinstance(value, dict):
+			customer[key].update({k: v for k, v in value.items() if k in customer[key]})
+		elif key in ("email", "first_name", "last_name", "meta_data"):
+			customer[key] = value
+	store._stamp(customer)
+	return copy.deepcopy(customer)
+
+
+def _new_account_email_option(store: FakeWooCommerceStore) -> dict:
+	"""WooCommerce > Settings > Emails > New account: its Enable/Disable option (Setting Options API)."""
+	return {
+		"id": "enabled",
+		"label": "Enable/Disable",
+		"description": "",
+		"type": "checkbox",
+		"default": "yes",
+		"tip": "",
+		"value": "yes" if store.new_account_email else "no",
+		"group_id": "email_customer_new_account",
+	}
+
+
+# Product categories: WC_REST_Product_Categories_Controller over wp_insert_term / wp_update_term ----
+
+
+def add_category(store: FakeWooCommerceStore, name: str, parent: int = 0, slug: str | None = None) -> dict:
+	"""A category as an administrator makes it in the shop."""
+	with store.lock:
+		return _category_create(store, {"name": name, "parent": parent, **({"slug": slug} if slug else {})})
+
+
+def _categories(store: FakeWooCommerceStore, method: str, rest: list[str], query: dict, body: Any):
+	if not rest:
+		if method == "GET":
+			items = list(store.categories.values())
+			if query.get("include"):
+				wanted = _ids(query["include"])
+				items = [c for c in items if c["id"] in wanted]
+			if query.get("parent") is not None and query.get("parent") != "":
+				items = [c for c in items if c["parent"] == int(query["parent"])]
+			if query.get("slug"):
+				items = [c for c in items if c["slug"] == query["slug"]]
+			if query.get("search"):
+				items = [c for c in items if query["search"].lower() in c["name"].lower()]
+			orderby = query.get("orderby", "name")
+			key = {"id": lambda c: c["id"], "slug": lambda c: c["slug"]}.get(
+				orderby, lambda c: c["name"].lower()
+			)
+			return _list(sorted(items, key=key, reverse=query.get("order", "asc") == "desc"), query)
+		if method == "POST":
+			return 201, _category_create(store, body or {}), {}
+	if rest == ["batch"] and method in ("POST", "PUT", "PATCH"):
+		return (
+			200,
+			_batch(
+				store,
+				body,
+				lambda item: _category_create(store, item),
+				lambda item: _category_update(store, int(item.get("id") or 0), item),
+				lambda cid: store.categories.pop(_category(store, cid)["id"]),
+			),
+			{},
+		)
+	if len(rest) == 1 and rest[0].isdigit():
+		if method == "GET":
+			return 200, copy.deepcopy(_category(store, int(rest[0]))), {}
+		if method in ("PUT", "POST", "PATCH"):
+			return 200, _category_update(store, int(rest[0]), body or {}), {}
+	raise _no_route()
+
+
+def _category(store: FakeWooCommerceStore, category_id: int) -> dict:
+	if category_id not in store.categories:
+		raise ApiError(404, "woocommerce_rest_term_invalid", "Resource does not exist.")
+	return store.categories[category_id]
+
+
+def _slug(text: str) -> str:
+	return "-".join("".join(ch if ch.isalnum() else " " for ch in text.lower()).split()) or "category"
+
+
+def _unique_slug(store: FakeWooCommerceStore, slug: str, other_than: int | None = None) -> str:
+	taken = {c["slug"] for c in store.categories.values() if c["id"] != other_than}
+	candidate, number = slug, 1
+	while candidate in taken:
+		number += 1
+		candidate = f"{slug}-{number}"
+	return candidate
+
+
+def _escaped(name: str) -> str:
+	"""WordPress stores and answers term names HTML-escaped (sanitize_term_field)."""
+	return name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _check_parent(store: FakeWooCommerceStore, parent: int) -> None:
+	if parent and parent not in store.categories:
+		raise ApiError(400, "missing_parent", "Parent term does not exist.")
+
+
+def _category_create(store: FakeWooCommerceStore, body: dict) -> dict:
+	"""wp_insert_term: the same name below the same parent, or a given slug in use, is term_exists
+	with the existing term's id in data.resource_id; an automatic slug is made unique."""
+	name = str(body.get("name") or "").strip()
+	if not name:
+		raise ApiError(400, "rest_missing_callback_param", "Missing parameter(s): name", {"params": ["name"]})
+	parent = int(body.get("parent") or 0)
+	_check_parent(store, parent)
+	escaped = _escaped(name)
+	for existing in store.categories.values():
+		same_name = existing["name"].lower() == escaped.lower() and existing["parent"] == parent
+		if same_name or (body.get("slug") and existing["slug"] == body["slug"]):
+			raise ApiError(
+				400,
+				"term_exists",
+				"A term with the name provided already exists with this parent.",
+				{"resource_id": existing["id"]},
+			)
+	category = {
+		"id": store.next_id(),
+		"name": escaped,
+		"slug": body.get("slug") or _unique_slug(store, _slug(name)),
+		"parent": parent,
+		"description": str(body.get("description") or ""),
+		"display": "default",
+		"image": None,
+		"menu_order": 0,
+		"count": 0,
+	}
+	store.categories[category["id"]] = category
+	return copy.deepcopy(category)
+
+
+def _category_update(store: FakeWooCommerceStore, category_id: int, changes: dict) -> dict:
+	"""wp_update_term: a rename keeps the slug; a slug another term uses is duplicate_term_slug."""
+	category = _category(store, category_id)
+	if changes.get("slug") and changes["slug"] != category["slug"]:
+		if any(c["slug"] == changes["slug"] and c["id"] != category_id for c in store.categories.values()):
+			raise ApiError(
+				400,
+				"duplicate_term_slug",
+				f"The slug \u201c{changes['slug']}\u201d is already in use by another term.",
+			)
+		category["slug"] = changes["slug"]
+	if "parent" in changes:
+		parent = int(changes.get("parent") or 0)
+		_check_parent(store, parent)
+		if parent == category_id:
+			raise ApiError(400, "woocommerce_rest_term_invalid", "Resource does not exist.")
+		category["parent"] = parent
+	if changes.get("name"):
+		category["name"] = _escaped(str(changes["name"]).strip())
+	if "description" in changes:
+		category["description"] = str(changes.get("description") or "")
+	return copy.deepcopy(category)
 
 
 def main() -> None:

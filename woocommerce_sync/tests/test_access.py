@@ -143,6 +143,7 @@ class TestWhoMayCall(AccessTestCase):
 			"names": "[]",
 			"delivery_note": "a test of who may call",
 			"coupon_code": "a test of who may call",
+			"customer": frappe.get_all("Customer", pluck="name", limit=1)[0],
 		}
 		ensure_user(NO_ROLE_USER, [])
 		frappe.db.commit()
@@ -191,6 +192,8 @@ class TestWhoMayCall(AccessTestCase):
 			},
 			"woocommerce_sync.orders.sales_order_to_woocommerce.retry_push": {"sales_order": sales_order},
 			TEST_CONNECTION: {"store": self.store},
+			"woocommerce_sync.customers.import_customers.import_customers": {"store": self.store},
+			"woocommerce_sync.products.categories.sync_categories": {"store": self.store},
 		}
 		for cmd, form in calls.items():
 			with self.subTest(cmd), self.assertRaises(frappe.ValidationError) as caught:
