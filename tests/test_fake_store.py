@@ -204,6 +204,29 @@ def test_a_lost_answer_creates_the_order_and_never_answers(fake_store):
 	assert isinstance(entry["id"], int), "WooCommerce numbers each meta entry"
 
 
+def test_random_faults_hit_about_their_rate_and_are_counted(fake_store):
+	client = api(fake_store)
+	fake_store.reset_counters()
+	fake_store.inject_random_faults(
+		0.3, [{"kind": "status", "code": 503}, {"kind": "rate_limit", "retry_after": 2}], seed=1
+	)
+	answers = [client.get("orders/16").status_code for _ in range(200)]
+	faulted = answers.count(503) + answers.count(429)
+	assert 40 <= faulted <= 80, faulted
+	assert fake_store.faults_served == {"503": answers.count(503), "rate_limit": answers.count(429)}
+	assert set(answers) == {200, 429, 503}
+	fake_store.clear_faults()
+	assert client.get("orders/16").ok
+
+
+def test_an_order_without_a_modified_date_does_not_break_the_list(fake_store):
+	order = fake_store.generate_orders(1)[0]
+	del fake_store.orders[order["id"]]["date_modified_gmt"]
+	listed = api(fake_store).get("orders", params={"orderby": "modified", "per_page": 100})
+	assert listed.status_code == 200
+	assert order["id"] in [o["id"] for o in listed.json()]
+
+
 def test_requests_and_connections_are_counted(fake_store):
 	fake_store.reset_counters()
 	with requests.Session() as session:

@@ -194,18 +194,20 @@ def end_interrupted_runs(store: str) -> None:
 		filters={"store": store, "status": "Running"},
 		fields=["name", "job_id", "started", "notes"],
 	)
+	log = frappe.qb.DocType(SYNC_LOG)
 	for row in rows:
 		reason = _gone(row)
 		if reason:
-			frappe.db.set_value(
-				SYNC_LOG,
-				row.name,
-				{
-					"status": "Interrupted",
-					"ended": now_datetime(),
-					"notes": "\n".join(filter(None, [row.notes, reason])),
-				},
-			)
+			# Only while it is still Running: the rows were read from this transaction's snapshot,
+			# and a run that ended since (its job finished just now) keeps the status it ended with.
+			(
+				frappe.qb.update(log)
+				.set(log.status, "Interrupted")
+				.set(log.ended, now_datetime())
+				.set(log.notes, "\n".join(filter(None, [row.notes, reason])))
+				.set(log.modified, now_datetime())
+				.where((log.name == row.name) & (log.status == "Running"))
+			).run()
 
 
 def _gone(row: frappe._dict) -> str | None:

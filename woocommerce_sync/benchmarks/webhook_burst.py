@@ -10,24 +10,20 @@ turn every delivery into a Sales Order, requests to the store per order, and whe
 has exactly one Sales Order with WooCommerce's total. Figures are quoted, never asserted.
 """
 
-import json
 import random
 import resource
 import statistics
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import frappe
-import requests
 
+from woocommerce_sync.benchmarks.outcome import compare, live_sales_orders
 from woocommerce_sync.constants import WEBHOOK_DELIVERY
-from woocommerce_sync.core.webhook import signature
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
-from woocommerce_sync.testing.site_server import run_workers, serve_site, site_headers
+from woocommerce_sync.testing.site_server import run_workers, serve_site
+from woocommerce_sync.testing.webhook_sender import ENDPOINT, percentile, post_all, signed_delivery
 from woocommerce_sync.tests.utils import make_importing_settings
 
-ENDPOINT = "/api/method/woocommerce_sync.webhook.receive"
 SECRET = "benchmark-secret"
 DRAIN_TIMEOUT = 1800
 
@@ -55,13 +51,13 @@ def run(
 		with serve_site(workers=web_workers) as url, run_workers(job_workers, queues="short"):
 			fake.reset_counters()
 			started = time.perf_counter()
-			answers = _send(f"{url}{ENDPOINT}?store={settings.name}", burst, concurrency)
+			answers = post_all(f"{url}{ENDPOINT}?store={settings.name}", burst, concurrency)
 			answered = time.perf_counter() - started
 			drained = _wait_for_queue(settings.name) - started
 		store_requests = fake.request_count()
 	latencies = sorted(ms for _, ms in answers)
-	made = _sales_orders(settings.name)
-	expected = {str(o["id"]): o["total"] for o in orders}
+	made = live_sales_orders(settings.name)
+	outcome = compare({o["id"]: o["total"] for o in orders}, made)
 	figures = {
 		"deliveries": deliveries,
 		"distinct_orders": unique,
@@ -71,18 +67,16 @@ def run(
 		"http_200": sum(1 for status, _ in answers if status == 200),
 		"http_other": sum(1 for status, _ in answers if status != 200),
 		"answer_median_ms": round(statistics.median(latencies), 1),
-		"answer_p99_ms": round(latencies[max(0, int(len(latencies) * 0.99) - 1)], 1),
+		"answer_p99_ms": round(percentile(latencies, 0.99), 1),
 		"answer_max_ms": round(latencies[-1], 1),
 		"burst_seconds": round(answered, 1),
 		"all_imported_after_s": round(drained, 1),
 		"orders_per_second": round(unique / drained, 1),
 		"store_requests_per_order": round(store_requests / unique, 2),
-		"sales_orders": len(made),
-		"orders_missing": len(set(expected) - set(made)),
-		"orders_doubled": sum(1 for names in made.values() if len(names) > 1),
-		"totals_differing": sum(
-			1 for woo_id, total in expected.items() if made.get(woo_id) and made[woo_id][0][1] != float(total)
-		),
+		"sales_orders": sum(len(names) for names in made.values()),
+		"orders_missing": outcome["missing"],
+		"orders_doubled": outcome["doubled"],
+		"totals_differing": outcome["totals_differing"],
 		"deliveries_not_processed": frappe.db.count(
 			WEBHOOK_DELIVERY, {"store": settings.name, "status": ("!=", "Processed")}
 		),
@@ -98,47 +92,16 @@ def run(
 
 def _burst(orders: list[dict], size: int, rng: random.Random) -> list[tuple[dict, bytes]]:
 	"""One order.created per order, then repeats: half exact redeliveries, half order.updated."""
-	first = [_delivery("order.created", order, f"created-{order['id']}") for order in orders]
+	first = [signed_delivery(SECRET, "order.created", order, f"created-{order['id']}") for order in orders]
 	repeats = []
 	for n, order in enumerate(rng.sample(orders, size - len(orders))):
 		if n % 2:
 			repeats.append(first[orders.index(order)])
 		else:
-			repeats.append(_delivery("order.updated", order, f"updated-{order['id']}"))
+			repeats.append(signed_delivery(SECRET, "order.updated", order, f"updated-{order['id']}"))
 	burst = first + repeats
 	rng.shuffle(burst)
 	return burst
-
-
-def _delivery(topic: str, order: dict, delivery_id: str) -> tuple[dict, bytes]:
-	body = json.dumps(order).encode()
-	return {
-		**site_headers(),
-		"Content-Type": "application/json",
-		"X-WC-Webhook-Topic": topic,
-		"X-WC-Webhook-Resource": "order",
-		"X-WC-Webhook-Event": topic.split(".")[1],
-		"X-WC-Webhook-Delivery-ID": delivery_id,
-		"X-WC-Webhook-Signature": signature(SECRET, body),
-	}, body
-
-
-def _send(url: str, burst: list[tuple[dict, bytes]], concurrency: int) -> list[tuple[int, float]]:
-	local = threading.local()
-
-	def post(delivery: tuple[dict, bytes]) -> tuple[int, float]:
-		session = getattr(local, "session", None) or requests.Session()
-		local.session = session
-		headers, body = delivery
-		started = time.perf_counter()
-		try:
-			status = session.post(url, headers=headers, data=body, timeout=60).status_code
-		except requests.RequestException:
-			status = 0
-		return status, (time.perf_counter() - started) * 1000
-
-	with ThreadPoolExecutor(concurrency) as pool:
-		return list(pool.map(post, burst))
 
 
 def _wait_for_queue(store: str) -> float:
@@ -149,14 +112,3 @@ def _wait_for_queue(store: str) -> float:
 			break
 		time.sleep(0.5)
 	return time.perf_counter()
-
-
-def _sales_orders(store: str) -> dict[str, list[tuple[str, float]]]:
-	made: dict[str, list[tuple[str, float]]] = {}
-	for row in frappe.get_all(
-		"Sales Order",
-		filters={"woocommerce_server": store},
-		fields=["name", "woocommerce_id", "grand_total"],
-	):
-		made.setdefault(row.woocommerce_id, []).append((row.name, row.grand_total))
-	return made

@@ -15,8 +15,10 @@ import hmac
 import itertools
 import json
 import math
+import random
 import threading
 import time
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -110,6 +112,8 @@ class FakeWooCommerceStore:
 		self.requests: list[dict] = []
 		self.connections_opened = 0
 		self._faults: list[dict] = []
+		self._random_faults: dict | None = None
+		self.faults_served: Counter = Counter()
 		self._ids = itertools.count(1000)
 		self._server: ThreadingHTTPServer | None = None
 		if seed:
@@ -167,6 +171,7 @@ class FakeWooCommerceStore:
 		with self.lock:
 			self.requests.clear()
 			self.connections_opened = 0
+			self.faults_served.clear()
 
 	def inject_fault(self, kind: str, times: int = 1, path_prefix: str | None = None, **options: Any) -> None:
 		"""Queue a fault: status (code=500/502/503, html=False), rate_limit (retry_after=1),
@@ -174,6 +179,45 @@ class FakeWooCommerceStore:
 		html (status=200: a web page instead of JSON), nested (depth=100000: valid JSON nested deeper
 		than Python's recursion limit), lost_answer (seconds=5: the store does the work, a created
 		order included, then hangs and drops the connection, as a store that is slow to answer)."""
+		self._check_kind(kind)
+		with self.lock:
+			self._faults.append({"kind": kind, "left": times, "path_prefix": path_prefix, **options})
+
+	def inject_random_faults(
+		self, rate: float, faults: list[dict], seed: int = 0, path_prefix: str | None = None
+	) -> None:
+		"""Besides the queued faults, answer about `rate` of the calls with one of `faults` (each a
+		dict of inject_fault's kind and options, e.g. {"kind": "status", "code": 503}), chosen at
+		random: a flaky store over a long run rather than a scripted one."""
+		for fault in faults:
+			self._check_kind(fault["kind"])
+		with self.lock:
+			self._random_faults = {
+				"rate": rate,
+				"faults": list(faults),
+				"random": random.Random(seed),
+				"path_prefix": path_prefix,
+			}
+
+	def clear_faults(self) -> None:
+		with self.lock:
+			self._faults.clear()
+			self._random_faults = None
+
+	def _take_fault(self, path: str) -> dict | None:
+		with self.lock:
+			for fault in self._faults:
+				if fault["left"] > 0 and (not fault["path_prefix"] or path.startswith(fault["path_prefix"])):
+					fault["left"] -= 1
+					return self._served(fault)
+			flaky = self._random_faults
+			if flaky and (not flaky["path_prefix"] or path.startswith(flaky["path_prefix"])):
+				if flaky["random"].random() < flaky["rate"]:
+					return self._served(flaky["random"].choice(flaky["faults"]))
+		return None
+
+	@staticmethod
+	def _check_kind(kind: str) -> None:
 		kinds = {
 			"status",
 			"rate_limit",
@@ -186,20 +230,10 @@ class FakeWooCommerceStore:
 		}
 		if kind not in kinds:
 			raise ValueError(f"unknown fault {kind}")
-		with self.lock:
-			self._faults.append({"kind": kind, "left": times, "path_prefix": path_prefix, **options})
 
-	def clear_faults(self) -> None:
-		with self.lock:
-			self._faults.clear()
-
-	def _take_fault(self, path: str) -> dict | None:
-		with self.lock:
-			for fault in self._faults:
-				if fault["left"] > 0 and (not fault["path_prefix"] or path.startswith(fault["path_prefix"])):
-					fault["left"] -= 1
-					return fault
-		return None
+	def _served(self, fault: dict) -> dict:
+		self.faults_served[fault["kind"] if fault["kind"] != "status" else str(fault.get("code", 500))] += 1
+		return fault
 
 	# Data ----------------------------------------------------------------------------------------
 
@@ -1209,8 +1243,9 @@ def _filter_orders(store: FakeWooCommerceStore, query: dict) -> list[dict]:
 		orders = [o for o in orders if needle in json.dumps([o["id"], o.get("billing")]).lower()]
 	include_order = {oid: n for n, oid in enumerate(int(v) for v in query.get("include", "").split(",") if v)}
 	keys = {
-		"date": lambda o: (o["date_created_gmt"], o["id"]),
-		"modified": lambda o: (o["date_modified_gmt"], o["id"]),
+		"date": lambda o: (o.get("date_created_gmt") or "", o["id"]),
+		# An order without a modified date (a malformed one) sorts first instead of breaking the list.
+		"modified": lambda o: (o.get("date_modified_gmt") or "", o["id"]),
 		"id": lambda o: o["id"],
 		"include": lambda o: include_order.get(o["id"], 0),
 	}

@@ -4,6 +4,7 @@ production config, and RQ workers taking the site's background jobs."""
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -42,14 +43,77 @@ def serve_site(workers: int = 2, statics: bool = False) -> Iterator[str]:
 		yield url
 
 
+class Workers:
+	"""The running `bench worker` processes: find the one running a job, kill it as a machine dies
+	(SIGKILL to the worker and its work-horse at once), start a replacement."""
+
+	def __init__(self, stack: contextlib.ExitStack, queues: str):
+		self._stack = stack
+		self._command = [
+			sys.executable,
+			"-m",
+			"frappe.utils.bench_helper",
+			"frappe",
+			"worker",
+			"--queue",
+			queues,
+		]
+		self.processes: list[subprocess.Popen] = []
+
+	def start(self) -> subprocess.Popen:
+		process = self._stack.enter_context(_process(self._command))
+		self.processes.append(process)
+		return process
+
+	def running(self, job_id: str) -> subprocess.Popen | None:
+		"""The worker whose work-horse runs the job of this id (as given to frappe.enqueue), if any."""
+		from frappe.utils.background_jobs import create_job_id, get_redis_conn
+		from rq import Worker
+
+		wanted = create_job_id(job_id)
+		pids = {w.pid for w in Worker.all(connection=get_redis_conn()) if w.get_current_job_id() == wanted}
+		return next((p for p in self.processes if p.pid in pids and p.poll() is None), None)
+
+	def kill(self, process: subprocess.Popen) -> None:
+		"""SIGKILL the worker's whole process group (each worker is a session leader): no clean-up,
+		no job marked failed, as when its machine loses power."""
+		os.killpg(process.pid, signal.SIGKILL)
+		process.wait()
+
+
 @contextlib.contextmanager
-def run_workers(count: int = 1, queues: str = "short,default") -> Iterator[None]:
+def run_workers(count: int = 1, queues: str = "short,default") -> Iterator[Workers]:
 	"""`bench worker` processes for the given queues, stopped on exit."""
-	command = [sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "worker", "--queue", queues]
 	with contextlib.ExitStack() as stack:
+		workers = Workers(stack, queues)
 		for _ in range(count):
-			stack.enter_context(_process(command))
-		yield
+			workers.start()
+		yield workers
+
+
+@contextlib.contextmanager
+def queued_jobs_set_aside(queues: tuple[str, ...] = ("short", "default", "long")) -> Iterator[int]:
+	"""Jobs already waiting in the site's queues are taken out while the block runs and put back in
+	front, in their order, afterwards; yields how many. A test site's queues hold jobs left by
+	earlier test runs (for stores whose fake store is gone: thousands of them on the long queue),
+	which the workers started here would otherwise run before this run's jobs."""
+	from frappe.utils.background_jobs import get_queue
+
+	held: dict[str, list[bytes]] = {}
+	connection = None
+	for name in queues:
+		queue = get_queue(name)
+		connection = queue.connection
+		with connection.pipeline() as pipe:  # MULTI: nothing is queued between the read and the delete
+			pipe.lrange(queue.key, 0, -1)
+			pipe.delete(queue.key)
+			held[queue.key] = pipe.execute()[0]
+	try:
+		yield sum(len(ids) for ids in held.values())
+	finally:
+		for key, ids in held.items():
+			if ids:
+				connection.lpush(key, *reversed(ids))
 
 
 def site_headers() -> dict[str, str]:

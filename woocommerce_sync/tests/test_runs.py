@@ -18,7 +18,7 @@ from woocommerce_sync.products.push import push_items
 from woocommerce_sync.runs import SYNC_LOG, sync_run
 from woocommerce_sync.tests import test_two_way
 from woocommerce_sync.tests.product_utils import ProductStoreTestCase, paired_items
-from woocommerce_sync.tests.utils import make_settings
+from woocommerce_sync.tests.utils import make_settings, run_concurrently
 
 DEAD_JOB = "wcsync-test.localhost::woocommerce-sync-orders::no-such-job"
 
@@ -157,6 +157,23 @@ class TestInterruptedRuns(RunTestCase):
 		with patch.object(runs, "current_job_id", return_value=job.id):
 			self.open_run()
 		self.assertEqual(self.status(earlier), "Interrupted")
+
+	def test_a_run_that_ended_since_the_look_up_keeps_its_status(self):
+		"""Measured by the soak: a webhook job's run ended Success while the next run of the store
+		was looking for interrupted ones, and was marked Interrupted from the stale snapshot."""
+		finished = self.running_log(job_id=DEAD_JOB)
+		self.assertEqual(self.status(finished), "Running")  # this transaction's snapshot begins
+
+		def end_it_elsewhere():
+			frappe.db.set_value(SYNC_LOG, finished, "status", "Success")
+			frappe.db.commit()
+
+		_, errors = run_concurrently(end_it_elsewhere)
+		self.assertEqual(errors, [])
+		self.assertEqual(self.status(finished), "Running", "the snapshot still shows it running")
+		runs.end_interrupted_runs(self.store)
+		frappe.db.commit()
+		self.assertEqual(self.status(finished), "Success")
 
 	def test_other_stores_and_recent_runs_outside_jobs_are_left_alone(self):
 		other_store = make_settings(enabled=0).insert().name
