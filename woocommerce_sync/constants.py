@@ -16,6 +16,7 @@ ITEM_LINK = "WooCommerce Item Link"
 ITEM_STORE = "WooCommerce Item Store"
 ORDER = "WooCommerce Order"
 ORDER_LINE = "WooCommerce Order Line"
+ORDER_RETRY = "WooCommerce Order Retry"  # a failed order waiting to be fetched again
 
 # Roles -----------------------------------------------------------------------------------------
 MANAGER_ROLE = "WooCommerce Manager"

@@ -72,18 +72,20 @@ class SyncRun:
 		reason: str,
 		sales_order: str | None = None,
 		reference: tuple[str, str] | None = None,
+		error_log: str | None = None,
 	) -> None:
 		"""`reference` names another document than a Sales Order, e.g. ("Item", item code).
 
 		Called while handling an exception, the traceback goes to the Error Log and the failure
 		links to it. That Error Log is committed at once: callers roll their order's work back
-		before they call this, and the next order's rollback must not take the traceback along."""
+		before they call this, and the next order's rollback must not take the traceback along.
+		`error_log`: the Error Log of the same failure in an earlier run, linked instead of a new one
+		(an order failing for the same reason every hour has one traceback)."""
 		reference_doctype, reference_name = reference or (
 			("Sales Order", sales_order) if sales_order else (None, None)
 		)
 		exc = sys.exc_info()[1]
-		error_log = None
-		if exc is not None:
+		if exc is not None and error_log is None:
 			subject = (
 				f"{reference_doctype} {reference_name}" if reference_doctype else _subject(woocommerce_id)
 			)

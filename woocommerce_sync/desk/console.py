@@ -1,88 +1,40 @@
 """The sync status console: every order that is failing now, every failed webhook delivery, and
 what a person can do about them (retry through the normal import, or ignore an order for good).
 
-A failing order is one in its store's retry list (`retry_order_ids`, kept by the importer); its
-reasons are the WooCommerce Sync Log failure rows that name it. Ignored orders are
-WooCommerce Ignored Order records: dropped from the retry list here, skipped by every later run.
+A failing order is one with a WooCommerce Order Retry row (kept by the importer: its latest
+reason, first and last failure, attempts). Ignored orders are WooCommerce Ignored Order records:
+their retry rows are drained when they are made, and every later run skips them.
 """
 
 import frappe
 from frappe import _
 from frappe.utils import cint
 
-from woocommerce_sync.constants import (
-	IGNORED_ORDER,
-	MANAGER_ROLES,
-	SETTINGS,
-	SYNC_LOG,
-	SYNC_LOG_FAILURE,
-	WEBHOOK_DELIVERY,
-)
+from woocommerce_sync.constants import IGNORED_ORDER, MANAGER_ROLES, ORDER_RETRY, SETTINGS, WEBHOOK_DELIVERY
 from woocommerce_sync.desk.access import check_import, readable_stores
 from woocommerce_sync.manual_access import check_store
-from woocommerce_sync.orders.sync_sales_orders import (
-	ImportFilters,
-	enqueue_sync,
-	retry_ids,
-	save_retry_ids,
-	sync_store,
-)
+from woocommerce_sync.orders import retries
+from woocommerce_sync.orders.sync_sales_orders import ImportFilters, enqueue_sync, sync_store
 from woocommerce_sync.webhooks.deliveries import enqueue
 
 MAX_ROWS = 5000  # of one list in the console; a store with more has a bigger problem than a list
 
 
-def retry_ids_by_store(stores: list[str]) -> dict[str, list[int]]:
-	rows = frappe.get_all(SETTINGS, filters={"name": ("in", stores)}, fields=["name", "retry_order_ids"])
-	return {row.name: retry_ids(row) for row in rows if row.retry_order_ids}
-
-
 def failing_orders(stores: list[str]) -> list[dict]:
-	"""One row per store and order in its retry list: latest reason, first and last failure."""
-	rows = []
-	for store, ids in retry_ids_by_store(stores).items():
-		history = failure_history(store, ids[:MAX_ROWS])
-		for order_id in ids[:MAX_ROWS]:
-			failed = history.get(str(order_id)) or {}
-			rows.append(
-				{
-					"store": store,
-					"woocommerce_order_id": order_id,
-					"woocommerce_order": f"{store}:{order_id}",
-					"reason": failed.get("reason")
-					or _("No reason recorded (its Sync Log was cleared); retry it to see one."),
-					"first_failed": failed.get("first_failed"),
-					"last_failed": failed.get("last_failed"),
-					"failures": failed.get("failures") or 0,
-					"sync_log": failed.get("sync_log"),
-				}
-			)
-	return rows
-
-
-def failure_history(store: str, ids: list[int]) -> dict[str, frappe._dict]:
-	"""Order id -> when it first and last failed in this store's Sync Logs, how often, and the
-	latest reason: one grouped query on the failure rows' order id index."""
-	if not ids:
-		return {}
-	rows = frappe.db.sql(
-		f"""
-		select f.woocommerce_order_id, f.reason, l.name as sync_log,
-			agg.first_failed, agg.last_failed, agg.failures
-		from (
-			select f.woocommerce_order_id as order_id, min(l.started) as first_failed,
-				max(l.started) as last_failed, count(*) as failures
-			from `tab{SYNC_LOG_FAILURE}` f join `tab{SYNC_LOG}` l on l.name = f.parent
-			where f.parenttype = %(log)s and f.woocommerce_order_id in %(ids)s and l.store = %(store)s
-			group by f.woocommerce_order_id
-		) agg
-		join `tab{SYNC_LOG}` l on l.store = %(store)s and l.started = agg.last_failed
-		join `tab{SYNC_LOG_FAILURE}` f on f.parent = l.name and f.woocommerce_order_id = agg.order_id
-		""",
-		{"log": SYNC_LOG, "store": store, "ids": tuple(str(i) for i in ids)},
-		as_dict=True,
-	)
-	return {row.woocommerce_order_id: row for row in rows}
+	"""One row per store and failed order, from its retry row: latest reason, first and last failure."""
+	return [
+		{
+			"store": row.store,
+			"woocommerce_order_id": row.woocommerce_order_id,
+			"woocommerce_order": f"{row.store}:{row.woocommerce_order_id}",
+			"reason": row.reason or _("No reason recorded; retry it to see one."),
+			"first_failed": row.first_failed,
+			"last_failed": row.last_failed,
+			"failures": row.attempts or 0,
+			"sync_log": row.sync_log,
+		}
+		for row in retries.rows(stores, MAX_ROWS)
+	]
 
 
 def failed_deliveries(stores: list[str]) -> list[dict]:
@@ -103,7 +55,7 @@ def retry_orders(store: str, order_ids: str | list | None = None) -> dict:
 	"""Retry these orders of the store (all of its retry list when none are given) through the
 	normal import: one at once, several in a background job."""
 	check_import(store)
-	ids = parse_ids(order_ids) or retry_ids(frappe.get_doc(SETTINGS, store))
+	ids = parse_ids(order_ids) or retries.pending_ids(store)
 	if not ids:
 		return {"queued": False, "message": _("Store {0} has no order waiting for a retry.").format(store)}
 	if len(ids) == 1:
@@ -161,7 +113,7 @@ def retry_all() -> dict:
 	enabled = frappe.get_all(
 		SETTINGS, filters={"name": ("in", readable_stores()), "enabled": 1}, pluck="name"
 	)
-	for store, ids in retry_ids_by_store(enabled).items():
+	for store, ids in retries.ids_by_store(enabled).items():
 		check_import(store)
 		if queue_import(store, ids)["queued"]:
 			queued.append(_("{0} ({1} orders)").format(store, len(ids)))
@@ -185,22 +137,20 @@ def ignore_orders(store: str, order_ids: str | list, note: str) -> dict:
 		frappe.throw(_("Choose at least one order of store {0} to ignore.").format(store))
 	if not (note or "").strip():
 		frappe.throw(_("Say why orders of store {0} are ignored: the note is kept with them.").format(store))
-	history = failure_history(store, ids)
 	for order_id in ids:
 		if frappe.db.exists(IGNORED_ORDER, {"store": store, "woocommerce_order_id": order_id}):
 			continue
-		latest = history.get(str(order_id)) or {}
 		frappe.get_doc(
 			{
 				"doctype": IGNORED_ORDER,
 				"store": store,
 				"woocommerce_order_id": order_id,
 				"note": note.strip(),
-				"last_reason": latest.get("reason"),
+				"last_reason": frappe.db.get_value(
+					ORDER_RETRY, retries.retry_name(store, order_id), "reason"
+				),
 			}
-		).insert()
-	settings = frappe.get_doc(SETTINGS, store)
-	save_retry_ids(settings, set(retry_ids(settings)) - set(ids))
+		).insert()  # drains the order's retry row
 	return {"message": _("{0} orders of store {1} are ignored from now on.").format(len(ids), store)}
 
 
