@@ -120,5 +120,9 @@ def record(store: str, woocommerce_id: int, reason: str, error_log: str | None, 
 
 def drain(store: str, ids: list[int] | set[int]) -> None:
 	"""These orders no longer wait for a retry (imported, deleted in the store, or ignored)."""
-	if ids:
-		frappe.db.delete(ORDER_RETRY, {"name": ("in", [retry_name(store, i) for i in ids])})
+	# Only rows that exist are deleted, by primary key: a delete of missing keys would take gap
+	# locks, and two jobs each holding one while inserting a failure into the other's gap deadlock.
+	names = [retry_name(store, i) for i in ids]
+	existing = frappe.get_all(ORDER_RETRY, filters={"name": ("in", names)}, pluck="name") if names else []
+	if existing:
+		frappe.db.delete(ORDER_RETRY, {"name": ("in", existing)})
