@@ -125,9 +125,13 @@ class SyncRun:
 				"notes": "\n".join(filter(None, [log.notes, *self.notes]))[: MAX_REASON * 5] or None,
 			}
 		)
+		# The parent row and the new failure rows are written as such: Document.save would first
+		# delete the child rows not in the list, and that delete's gap locks make runs finishing at
+		# the same moment (a webhook job beside the hourly one) deadlock on the failures table.
+		log.modified = now_datetime()
+		log.db_update()
 		for failure in self.failures:
-			log.append("failures", failure)
-		log.save(ignore_permissions=True)
+			log.append("failures", failure).db_insert()
 		if self.operation == ORDERS_OPERATION and not self.dry_run:
 			health.record_order_sync(self.store, self.name, status)
 		frappe.db.commit()
