@@ -19,6 +19,7 @@ ORDER_LINE = "WooCommerce Order Line"
 STORE_CURRENCY = "WooCommerce Store Currency"  # the settings' Currencies table
 ORDER_COUPON = "WooCommerce Order Coupon"
 CATEGORY_LINK = "WooCommerce Category Link"
+ORDER_RETRY = "WooCommerce Order Retry"  # a failed order waiting to be fetched again
 
 # Roles -----------------------------------------------------------------------------------------
 MANAGER_ROLE = "WooCommerce Manager"

@@ -72,18 +72,20 @@ class SyncRun:
 		reason: str,
 		sales_order: str | None = None,
 		reference: tuple[str, str] | None = None,
+		error_log: str | None = None,
 	) -> None:
 		"""`reference` names another document than a Sales Order, e.g. ("Item", item code).
 
 		Called while handling an exception, the traceback goes to the Error Log and the failure
 		links to it. That Error Log is committed at once: callers roll their order's work back
-		before they call this, and the next order's rollback must not take the traceback along."""
+		before they call this, and the next order's rollback must not take the traceback along.
+		`error_log`: the Error Log of the same failure in an earlier run, linked instead of a new one
+		(an order failing for the same reason every hour has one traceback)."""
 		reference_doctype, reference_name = reference or (
 			("Sales Order", sales_order) if sales_order else (None, None)
 		)
 		exc = sys.exc_info()[1]
-		error_log = None
-		if exc is not None:
+		if exc is not None and error_log is None:
 			subject = (
 				f"{reference_doctype} {reference_name}" if reference_doctype else _subject(woocommerce_id)
 			)
@@ -123,9 +125,13 @@ class SyncRun:
 				"notes": "\n".join(filter(None, [log.notes, *self.notes]))[: MAX_REASON * 5] or None,
 			}
 		)
+		# The parent row and the new failure rows are written as such: Document.save would first
+		# delete the child rows not in the list, and that delete's gap locks make runs finishing at
+		# the same moment (a webhook job beside the hourly one) deadlock on the failures table.
+		log.modified = now_datetime()
+		log.db_update()
 		for failure in self.failures:
-			log.append("failures", failure)
-		log.save(ignore_permissions=True)
+			log.append("failures", failure).db_insert()
 		if self.operation == ORDERS_OPERATION and not self.dry_run:
 			health.record_order_sync(self.store, self.name, status)
 		frappe.db.commit()

@@ -43,7 +43,8 @@ from frappe.utils.background_jobs import is_job_enqueued
 from woocommerce_sync import jobs
 from woocommerce_sync.benchmarks.outcome import compare, live_sales_orders
 from woocommerce_sync.benchmarks.secret_scan import print_hits, scan
-from woocommerce_sync.constants import ORDER_SYNC_JOB, SETTINGS, SYNC_LOG, WEBHOOK_DELIVERY
+from woocommerce_sync.constants import ORDER_SYNC_JOB, SYNC_LOG, WEBHOOK_DELIVERY
+from woocommerce_sync.orders import retries
 from woocommerce_sync.orders.sync_sales_orders import enqueue_sync
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 from woocommerce_sync.testing.site_server import Workers, queued_jobs_set_aside, run_workers, serve_site
@@ -299,11 +300,8 @@ def _failures_named(store: str) -> set[int]:
 
 
 def _retry_ids(store: str) -> set[int]:
-	"""The store's retry list, while it is a field of the settings."""
-	if not frappe.get_meta(SETTINGS).has_field("retry_order_ids"):
-		return set()
-	text = frappe.db.get_value(SETTINGS, store, "retry_order_ids") or ""
-	return {int(value) for value in text.split() if value.isdigit()}
+	"""The store's orders waiting for a retry (their WooCommerce Order Retry rows)."""
+	return set(retries.pending_ids(store))
 
 
 def _run_statuses(store: str) -> dict[str, int]:

@@ -10,7 +10,8 @@ from frappe.utils import get_datetime, now_datetime, nowdate, pretty_date
 from woocommerce_sync.constants import SETTINGS, SYNC_LOG, SYNC_STATUS_REPORT, WEBHOOK_DELIVERY
 from woocommerce_sync.desk import health
 from woocommerce_sync.desk.access import check_readable, readable_stores
-from woocommerce_sync.desk.console import failing_orders, retry_ids_by_store
+from woocommerce_sync.desk.console import failing_orders
+from woocommerce_sync.orders import retries
 from woocommerce_sync.webhooks.deliveries import STALE_AFTER as DELIVERY_STALE_AFTER
 
 
@@ -36,8 +37,15 @@ def imported_since(stores: list[str], since: datetime) -> int:
 
 @frappe.whitelist()
 def orders_waiting_for_retry(filters: str | dict | None = None) -> dict:
-	waiting = sum(len(ids) for ids in retry_ids_by_store(readable_stores()).values())
+	waiting = sum(retries.counts(readable_stores()).values())
 	return _card(waiting, ["query-report", SYNC_STATUS_REPORT])
+
+
+@frappe.whitelist()
+def retry_counts(stores: str | list | None = None) -> dict[str, int]:
+	"""Store -> orders waiting for a retry, for the settings list's indicator (readable stores only)."""
+	wanted = set(frappe.parse_json(stores) if isinstance(stores, str) else stores or [])
+	return retries.counts([store for store in readable_stores() if store in wanted])
 
 
 @frappe.whitelist()

@@ -1,11 +1,11 @@
 """The sync status console: every order that is failing now, every failed webhook delivery, and
 what a person can do about them (retry through the normal import, or ignore an order for good).
 
-A failing order is one in its store's retry list (`retry_order_ids`, kept by the importer), or
-one whose Sales Order is imported but whose sale documents failed (Sale Documents: Failed on the
-Sales Order, retried by the hourly run); its reasons are the WooCommerce Sync Log failure rows
-that name it. Ignored orders are
-WooCommerce Ignored Order records: dropped from the retry list here, skipped by every later run.
+A failing order is one with a WooCommerce Order Retry row (kept by the importer: its latest
+reason, first and last failure, attempts), or one whose Sales Order is imported but whose sale
+documents failed (Sale Documents: Failed on the Sales Order, retried by the hourly run). Ignored
+orders are WooCommerce Ignored Order records: their retry rows are drained when they are made,
+and every later run skips them.
 """
 
 import frappe
@@ -15,6 +15,7 @@ from frappe.utils import cint
 from woocommerce_sync.constants import (
 	IGNORED_ORDER,
 	MANAGER_ROLES,
+	ORDER_RETRY,
 	SALE_REASON_FIELD,
 	SALE_STATE_FIELD,
 	SETTINGS,
@@ -24,23 +25,13 @@ from woocommerce_sync.constants import (
 )
 from woocommerce_sync.desk.access import check_import, readable_stores
 from woocommerce_sync.manual_access import check_store
+from woocommerce_sync.orders import retries
 from woocommerce_sync.orders.ignored import ignored_ids
-from woocommerce_sync.orders.sync_sales_orders import (
-	ImportFilters,
-	enqueue_sync,
-	retry_ids,
-	save_retry_ids,
-	sync_store,
-)
+from woocommerce_sync.orders.sync_sales_orders import ImportFilters, enqueue_sync, sync_store
 from woocommerce_sync.sales.sync_invoice import FAILED
 from woocommerce_sync.webhooks.deliveries import enqueue
 
 MAX_ROWS = 5000  # of one list in the console; a store with more has a bigger problem than a list
-
-
-def retry_ids_by_store(stores: list[str]) -> dict[str, list[int]]:
-	rows = frappe.get_all(SETTINGS, filters={"name": ("in", stores)}, fields=["name", "retry_order_ids"])
-	return {row.name: retry_ids(row) for row in rows if row.retry_order_ids}
 
 
 def failed_sales(stores: list[str]) -> dict[str, dict[int, frappe._dict]]:
@@ -60,23 +51,35 @@ def failed_sales(stores: list[str]) -> dict[str, dict[int, frappe._dict]]:
 
 
 def failing_orders(stores: list[str]) -> list[dict]:
-	"""One row per store and order in its retry list or with failed sale documents: latest
-	reason, first and last failure, and the Sales Order when there is one."""
-	rows = []
-	retrying = retry_ids_by_store(stores)
-	sales = failed_sales(stores)
-	for store in dict.fromkeys([*retrying, *sales]):
-		ids = list(dict.fromkeys([*retrying.get(store, []), *sales.get(store, {})]))[:MAX_ROWS]
+	"""One row per store and failed order: from its retry row (latest reason, first and last
+	failure, attempts), or from its Sales Order when only its sale documents failed."""
+	rows = [
+		{
+			"store": row.store,
+			"woocommerce_order_id": row.woocommerce_order_id,
+			"woocommerce_order": f"{row.store}:{row.woocommerce_order_id}",
+			"sales_order": None,
+			"reason": row.reason or _("No reason recorded; retry it to see one."),
+			"first_failed": row.first_failed,
+			"last_failed": row.last_failed,
+			"failures": row.attempts or 0,
+			"sync_log": row.sync_log,
+		}
+		for row in retries.rows(stores, MAX_ROWS)
+	]
+	retrying = {(row["store"], int(row["woocommerce_order_id"])) for row in rows}
+	for store, orders in failed_sales(stores).items():
+		ids = [order_id for order_id in orders if (store, order_id) not in retrying]
 		history = failure_history(store, ids)
 		for order_id in ids:
 			failed = history.get(str(order_id)) or {}
-			sale = sales.get(store, {}).get(order_id) or {}
+			sale = orders[order_id]
 			rows.append(
 				{
 					"store": store,
 					"woocommerce_order_id": order_id,
 					"woocommerce_order": f"{store}:{order_id}",
-					"sales_order": sale.get("name"),
+					"sales_order": sale.name,
 					"reason": failed.get("reason")
 					or sale.get(SALE_REASON_FIELD)
 					or _("No reason recorded (its Sync Log was cleared); retry it to see one."),
@@ -86,7 +89,7 @@ def failing_orders(stores: list[str]) -> list[dict]:
 					"sync_log": failed.get("sync_log"),
 				}
 			)
-	return rows
+	return rows[:MAX_ROWS]
 
 
 def failure_history(store: str, ids: list[int]) -> dict[str, frappe._dict]:
@@ -132,7 +135,7 @@ def retry_orders(store: str, order_ids: str | list | None = None) -> dict:
 	"""Retry these orders of the store (all of its retry list when none are given) through the
 	normal import: one at once, several in a background job."""
 	check_import(store)
-	ids = parse_ids(order_ids) or retry_ids(frappe.get_doc(SETTINGS, store))
+	ids = parse_ids(order_ids) or retries.pending_ids(store)
 	if not ids:
 		return {"queued": False, "message": _("Store {0} has no order waiting for a retry.").format(store)}
 	if len(ids) == 1:
@@ -190,7 +193,7 @@ def retry_all() -> dict:
 	enabled = frappe.get_all(
 		SETTINGS, filters={"name": ("in", readable_stores()), "enabled": 1}, pluck="name"
 	)
-	waiting = retry_ids_by_store(enabled)
+	waiting = retries.ids_by_store(enabled)
 	for store, orders in failed_sales(enabled).items():
 		waiting[store] = list(dict.fromkeys([*waiting.get(store, []), *orders]))
 	for store, ids in waiting.items():
@@ -219,22 +222,20 @@ def ignore_orders(store: str, order_ids: str | list, note: str) -> dict:
 		frappe.throw(_("Choose at least one order of store {0} to ignore.").format(store))
 	if not (note or "").strip():
 		frappe.throw(_("Say why orders of store {0} are ignored: the note is kept with them.").format(store))
-	history = failure_history(store, ids)
 	for order_id in ids:
 		if frappe.db.exists(IGNORED_ORDER, {"store": store, "woocommerce_order_id": order_id}):
 			continue
-		latest = history.get(str(order_id)) or {}
 		frappe.get_doc(
 			{
 				"doctype": IGNORED_ORDER,
 				"store": store,
 				"woocommerce_order_id": order_id,
 				"note": note.strip(),
-				"last_reason": latest.get("reason"),
+				"last_reason": frappe.db.get_value(
+					ORDER_RETRY, retries.retry_name(store, order_id), "reason"
+				),
 			}
-		).insert()
-	settings = frappe.get_doc(SETTINGS, store)
-	save_retry_ids(settings, set(retry_ids(settings)) - set(ids))
+		).insert()  # drains the order's retry row
 	return {"message": _("{0} orders of store {1} are ignored from now on.").format(len(ids), store)}
 
 

@@ -10,6 +10,7 @@ from frappe import _
 from frappe.utils import get_datetime, now_datetime, pretty_date
 
 from woocommerce_sync.constants import SETTINGS
+from woocommerce_sync.orders import retries
 from woocommerce_sync.products import queue as product_queue
 
 STALE_AFTER = timedelta(hours=2)
@@ -19,7 +20,6 @@ HEALTH_FIELDS = [
 	"last_success",
 	"last_run_status",
 	"last_run_log",
-	"retry_order_ids",
 	"webhooks_registered",
 	"webhook_state",
 	"webhook_problems",
@@ -104,8 +104,13 @@ def record_connection_test(store: str, ok: bool, message: str) -> None:
 
 
 def store_rows(stores: list[str] | None = None) -> list[frappe._dict]:
+	"""The stores' health fields, and `retry_count`: how many of their orders wait for a retry."""
 	filters = {"name": ("in", stores)} if stores is not None else {}
-	return frappe.get_all(SETTINGS, filters=filters, fields=HEALTH_FIELDS, order_by="name asc")
+	rows = frappe.get_all(SETTINGS, filters=filters, fields=HEALTH_FIELDS, order_by="name asc")
+	waiting = retries.counts([row.name for row in rows])
+	for row in rows:
+		row.retry_count = waiting.get(row.name, 0)
+	return rows
 
 
 def assess(row: frappe._dict, now: datetime | None = None) -> tuple[str, list[str]]:
@@ -123,7 +128,7 @@ def assess(row: frappe._dict, now: datetime | None = None) -> tuple[str, list[st
 		red.append(_("no successful sync since {0}").format(pretty_date(row.last_success)))
 	if row.last_connection_test and not row.last_connection_ok:
 		red.append(_("the last Test Connection failed"))
-	waiting = len((row.retry_order_ids or "").split())
+	waiting = row.get("retry_count") or 0
 	if waiting:
 		amber.append(_("orders waiting for retry: {0}").format(waiting))
 	if row.webhook_state in (MISSING, DISABLED):

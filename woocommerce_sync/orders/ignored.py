@@ -1,5 +1,5 @@
-"""Orders a person decided not to import: kept as WooCommerce Ignored Order, left out of the
-store's retry list and skipped by every later run (hourly, webhook or manual)."""
+"""Orders a person decided not to import: kept as WooCommerce Ignored Order, their retry rows
+drained, and skipped by every later run (hourly, webhook or manual)."""
 
 import frappe
 

@@ -57,6 +57,7 @@ from woocommerce_sync.core.order_mapping import (
 from woocommerce_sync.dates import naive_utc, site_date, site_to_utc, stored_utc
 from woocommerce_sync.desk import health
 from woocommerce_sync.manual_access import check_documents, check_store, import_needs
+from woocommerce_sync.orders import retries
 from woocommerce_sync.orders.coupons import fill_coupons
 from woocommerce_sync.orders.currency import CurrencyRoutes
 from woocommerce_sync.orders.customers import CustomerResolver, drop_refused_emails
@@ -86,7 +87,12 @@ DELETED_STATUS = "deleted"  # shown as the WooCommerce Status of an order delete
 
 @dataclass
 class ImportFilters:
-	"""What a manual import asks for; empty means the incremental sync since `last_sync`."""
+	"""What a manual import asks for; empty means the incremental sync since `last_sync`.
+
+	Only that sync is incremental: it alone moves `last_sync` and fetches the retry rows first. Any
+	filter (ids, statuses, created dates) reads a slice of the store, so it never moves the cursor
+	(orders of other statuses modified meanwhile would be skipped for good) and it updates
+	existing Sales Orders only when `update_existing` says so."""
 
 	ids: list[int] | None = None
 	statuses: list[str] | None = None
@@ -96,7 +102,7 @@ class ImportFilters:
 
 	@property
 	def incremental(self) -> bool:
-		return not (self.ids or self.created_after or self.created_before)
+		return not (self.ids or self.statuses or self.created_after or self.created_before)
 
 
 # Entry points ---------------------------------------------------------------------------------
@@ -182,7 +188,7 @@ def sync_store(
 				importer.fail_unreadable(page.unreadable)
 				done += len(page.orders) + len(page.gone)
 				if filters.incremental and page.newest_modified and not dry_run:
-					_advance_cursor(settings, page.newest_modified, importer.failed_ids)
+					_advance_cursor(settings, page.newest_modified)
 				frappe.db.commit()
 				if on_progress:
 					on_progress(len(page.orders) + len(page.gone))
@@ -194,8 +200,6 @@ def sync_store(
 				retry_sale_steps(importer.sale, importer.succeeded_ids | importer.failed_ids)
 			if then and not dry_run:
 				then(settings, client, run)
-			if filters.ids and importer.failed_ids and not dry_run:
-				save_retry_ids(settings, set(retry_ids(settings)) | importer.failed_ids)
 			if trigger == "Scheduler" and settings.webhooks_registered:
 				states = webhook_states(client, store)
 				health.record_webhooks(store, states)
@@ -231,7 +235,7 @@ def count_orders(store: str, filters: ImportFilters) -> int | None:
 	total = response.headers.get("X-WP-Total")
 	if total is None:
 		return None
-	return int(total) + (len(retry_ids(settings)) if filters.incremental else 0)
+	return int(total) + (len(retries.pending_ids(store)) if filters.incremental else 0)
 
 
 def _statuses(settings, filters: ImportFilters) -> list[str]:
@@ -261,7 +265,7 @@ def _pages(client: WooCommerceClient, settings, filters: ImportFilters) -> Itera
 	if filters.ids:
 		yield from _pages_by_id(client, filters.ids)
 	elif filters.incremental:
-		retry = retry_ids(settings)
+		retry = retries.pending_ids(settings.name)
 		if retry:
 			yield from _pages_by_id(client, retry)
 		yield from iter_modified_orders(client, _since(settings), _statuses(settings, filters))
@@ -295,23 +299,9 @@ def _pages_by_id(client: WooCommerceClient, ids: list[int]) -> Iterator[OrderPag
 			yield OrderPage(orders, None, gone, unreadable)
 
 
-def retry_ids(settings) -> list[int]:
-	return [int(i) for i in (settings.retry_order_ids or "").split() if i.isdigit()]
-
-
-def _advance_cursor(settings, newest: datetime, failed_ids: set[int]) -> None:
-	"""Move last_sync past the handled page; failed orders are kept to be fetched by id next time."""
-	save_retry_ids(
-		settings,
-		set(retry_ids(settings)) | failed_ids,
-		last_sync=naive_utc(newest),
-	)
-
-
-def save_retry_ids(settings, ids: set[int], **values) -> None:
-	settings.db_set(
-		{"retry_order_ids": "\n".join(map(str, sorted(ids))) or None, **values}, update_modified=False
-	)
+def _advance_cursor(settings, newest: datetime) -> None:
+	"""Move last_sync past the handled page; its failed orders already have their retry rows."""
+	settings.db_set("last_sync", naive_utc(newest), update_modified=False)
 
 
 # One page, one order at a time ----------------------------------------------------------------
@@ -335,22 +325,26 @@ class OrderImporter:
 		self.customers = CustomerResolver(settings)
 		self.currencies = CurrencyRoutes(settings, note=run.note)
 		self.items = ItemResolver(settings)
-		self.failed_ids: set[int] = set()
 		self.taken_po_numbers: dict[tuple[str, str], set[str | None]] = {}
 		self.succeeded_ids: set[int] = set()
 		self.sale = SaleWorkflow(settings, run, client)
 
 	def import_page(self, orders: list[dict]) -> None:
 		drafts: dict[int, SalesOrderDraft] = {}
-		ignored = ignored_ids(self.store, [order["id"] for order in orders if order.get("id")])
+		ignored = ignored_ids(self.store, [_order_id(order) for order in orders if _order_id(order)])
 		for order in orders:
-			if order.get("id") in ignored:
+			if _order_id(order) in ignored:
 				self.run.count("skipped")  # a person chose not to import it (WooCommerce Ignored Order)
 				continue
 			try:
 				drafts[order["id"]] = self._map(order)
-			except OrderMappingError as exc:
-				self._failed(order.get("id"), str(exc))
+			except Exception as exc:
+				# Whatever a damaged order raises (a TypeError from a non-list meta_data, a ValueError
+				# from a 5,000-digit number, an OverflowError from a date out of range), it fails alone.
+				reason = (
+					str(exc) if isinstance(exc, OrderMappingError) else self._reason(_order_id(order), exc)
+				)
+				self._failed(_order_id(order), reason)
 		existing = self._existing_orders(list(drafts))
 		self.taken_po_numbers = self._taken_po_numbers(drafts.values())
 		self.customers.prefetch(drafts.values())
@@ -364,7 +358,6 @@ class OrderImporter:
 					frappe.db.commit()  # the Sales Order stands, whatever its sale documents do
 				self.run.count(outcome)
 				self.succeeded_ids.add(woocommerce_id)
-				self.failed_ids.discard(woocommerce_id)
 			except Exception as exc:
 				self._rollback()
 				self._failed(woocommerce_id, self._reason(woocommerce_id, exc))
@@ -403,18 +396,23 @@ class OrderImporter:
 	def cancel_gone(self, ids: list[int]) -> None:
 		"""Orders deleted for good in the store: their Sales Orders are cancelled like cancelled orders."""
 		existing = self._existing_orders(ids)
+		handled = []
 		for woocommerce_id in ids:
 			current = existing.get(str(woocommerce_id))
 			if current is None or self.dry_run:
 				self.run.count("updated" if current else "skipped")
+				handled.append(woocommerce_id)
 				continue
 			try:
 				outcome = self.cancel(woocommerce_id, DELETED_STATUS, None, current)
 				frappe.db.commit()
 				self.run.count(outcome)
+				handled.append(woocommerce_id)
 			except Exception as exc:
 				self._rollback()
 				self._failed(woocommerce_id, self._reason(woocommerce_id, exc))
+		if not self.dry_run:
+			self._forget_retries(handled)  # deleted in the store: nothing left to fetch
 
 	def import_order(self, draft: SalesOrderDraft, current: frappe._dict | None) -> str:
 		"""created / updated / skipped; raises for a person to look at."""
@@ -543,8 +541,11 @@ class OrderImporter:
 				woocommerce_id,
 				status,
 				so.name,
-				"; ".join(problems)
-				or (
+				_("{0}; none of its payments, credit notes or invoices was cancelled").format(
+					"; ".join(problems)
+				)
+				if problems
+				else (
 					_("it is a draft")
 					if so.docstatus == 0
 					else _("an invoice or delivery is submitted against it")
@@ -675,11 +676,18 @@ class OrderImporter:
 		self.items.forget()
 
 	def _failed(self, woocommerce_id: object, reason: str) -> None:
-		self.run.fail(woocommerce_id, reason)
-		if isinstance(woocommerce_id, int):
-			self.failed_ids.add(woocommerce_id)
+		"""The order fails alone: on its retry row (fetched by id next run), in this run's Sync Log,
+		and in the Error Log once per reason (a repeat links the first traceback)."""
+		if not isinstance(woocommerce_id, int) or self.dry_run:
+			self.run.fail(woocommerce_id, reason)
+			return
+		self.run.fail(
+			woocommerce_id, reason, error_log=retries.known_error_log(self.store, woocommerce_id, reason)
+		)
+		retries.record(self.store, woocommerce_id, reason, self.run.failures[-1]["error_log"], self.run.name)
+		frappe.db.commit()
 
-	def _reason(self, woocommerce_id: int, exc: Exception) -> str:
+	def _reason(self, woocommerce_id: object, exc: Exception) -> str:
 		message = exc.args[0] if isinstance(exc, frappe.ValidationError) and exc.args else str(exc)
 		text = frappe.utils.strip_html(str(message)) or type(exc).__name__
 		if isinstance(exc, WooCommerceError):
@@ -689,14 +697,21 @@ class OrderImporter:
 				"other imports kept writing the same records at the same moment ({0}); it is retried on "
 				"the next sync"
 			).format(type(exc).__name__)
+		elif not isinstance(exc, frappe.ValidationError):
+			text = _("the order could not be read ({0}: {1}); the traceback is in the Error Log").format(
+				type(exc).__name__, text
+			)
 		return _("WooCommerce store {0}, order {1}: {2}").format(self.store, woocommerce_id, text)
 
 	def _forget_retries(self, ids: Iterable[int]) -> None:
-		pending = set(retry_ids(self.settings))
-		left = pending - set(ids)
-		if left != pending:
-			save_retry_ids(self.settings, left)
-			frappe.db.commit()
+		retries.drain(self.store, set(ids))
+		frappe.db.commit()
+
+
+def _order_id(order: object) -> int | None:
+	"""The order's id when it has a usable one (a damaged order may have none, or not be an object)."""
+	order_id = order.get("id") if isinstance(order, dict) else None
+	return order_id if isinstance(order_id, int) and not isinstance(order_id, bool) else None
 
 
 def _lines(so) -> set[tuple[str, Decimal, Decimal]]:

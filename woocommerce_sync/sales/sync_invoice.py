@@ -44,6 +44,8 @@ from woocommerce_sync.sales.refunds import fetch_refunds, sync_refunds
 PENDING, DONE, FAILED = "Pending", "Done", "Failed"  # the Sales Order's Sale Documents
 POST_TODAY = "Post on Today's Date"  # the settings' Order Date in No Fiscal Year
 
+UNDO_SAVEPOINT = "woocommerce_cancel_downstream"
+
 
 class SaleWorkflow:
 	def __init__(self, settings, run: SyncRun, client: WooCommerceClient | None = None):
@@ -197,12 +199,22 @@ class SaleWorkflow:
 	# Cancellation -------------------------------------------------------------------------------
 
 	def cancel_downstream(self, sales_order: str, woocommerce_id: int) -> list[str]:
-		"""Undo what the order's sale made, payments first; return what a person must still do.
+		"""Undo what the order's sale made, payments first, all or nothing; return what a person
+		must still do.
 
 		Drafts are deleted, submitted documents cancelled, in the order ERPNext allows: payments,
-		credit notes, invoices, then Delivery Notes. A submitted Delivery Note is left alone: the goods
-		have left the warehouse, so a person decides between a Sales Return and cancelling it.
+		credit notes, invoices, then Delivery Notes, all under one savepoint. When one of them
+		refuses (ERPNext's reason is returned with its name), or a Delivery Note is submitted (the
+		goods have left the warehouse, so a person decides between a Sales Return and cancelling
+		it), everything goes back to the savepoint: no payment is cancelled while its invoice stays.
 		"""
+		frappe.db.savepoint(UNDO_SAVEPOINT)
+		problems = self._undo_downstream(sales_order, woocommerce_id)
+		if problems:
+			frappe.db.rollback(save_point=UNDO_SAVEPOINT)
+		return problems
+
+	def _undo_downstream(self, sales_order: str, woocommerce_id: int) -> list[str]:
 		invoices = frappe.get_all(
 			"Sales Invoice",
 			filters={

@@ -853,7 +853,9 @@ def _list(items: list[dict], query: dict) -> tuple[int, list, dict]:
 		)
 	total = len(items)
 	pages = math.ceil(total / per_page)
-	chunk = items[(page - 1) * per_page : page * per_page]
+	# As in WordPress, an offset replaces the page number.
+	start = int(query["offset"]) if str(query.get("offset", "")).isdigit() else (page - 1) * per_page
+	chunk = items[start : start + per_page]
 	if query.get("_fields"):
 		# WordPress answers only these top-level fields to any REST list.
 		wanted = set(query["_fields"].split(","))
@@ -1236,16 +1238,18 @@ def _filter_orders(store: FakeWooCommerceStore, query: dict) -> list[dict]:
 		if query.get(param):
 			limit = query[param][:19]
 			orders = [
-				o for o in orders if o.get(f"{field}{suffix}") and keep(o[f"{field}{suffix}"][:19], limit)
+				o
+				for o in orders
+				if isinstance(o.get(f"{field}{suffix}"), str) and keep(o[f"{field}{suffix}"][:19], limit)
 			]
 	if query.get("search"):
 		needle = query["search"].lower()
 		orders = [o for o in orders if needle in json.dumps([o["id"], o.get("billing")]).lower()]
 	include_order = {oid: n for n, oid in enumerate(int(v) for v in query.get("include", "").split(",") if v)}
 	keys = {
-		"date": lambda o: (o.get("date_created_gmt") or "", o["id"]),
 		# An order without a modified date (a malformed one) sorts first instead of breaking the list.
-		"modified": lambda o: (o.get("date_modified_gmt") or "", o["id"]),
+		"date": lambda o: (str(o.get("date_created_gmt") or ""), o["id"]),
+		"modified": lambda o: (str(o.get("date_modified_gmt") or ""), o["id"]),
 		"id": lambda o: o["id"],
 		"include": lambda o: include_order.get(o["id"], 0),
 	}

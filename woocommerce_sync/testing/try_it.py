@@ -16,7 +16,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate, now_datetime
 
-from woocommerce_sync.constants import SETTINGS
+from woocommerce_sync.constants import ORDER_RETRY, SETTINGS
 
 STORE = "Try-it Store"
 SYNC_LOG = "WooCommerce Sync Log"
@@ -82,7 +82,6 @@ def configure_store(store_json: str, store: str = STORE) -> None:
 		"cost_center": frappe.db.get_value("Company", company, "cost_center")
 		or _first("Cost Center", company=company, is_group=0),
 		"last_sync": None,
-		"retry_order_ids": None,
 	}
 	if frappe.db.exists(SETTINGS, store):
 		settings = frappe.get_doc(SETTINGS, store)
@@ -93,6 +92,7 @@ def configure_store(store_json: str, store: str = STORE) -> None:
 	for rate_id, account in tax_accounts.items():
 		settings.append("tax_accounts", {"tax_rate_id": rate_id, "account": account})
 	settings.save()
+	frappe.db.delete(ORDER_RETRY, {"store": store})  # a fresh start: no order of an earlier try waits
 	frappe.db.commit()
 	print(
 		_("Store {0}: {1}, company {2}, warehouse {3}, taxes to {4}.").format(

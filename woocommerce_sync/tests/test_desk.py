@@ -15,6 +15,7 @@ from frappe.utils import add_days, get_datetime, getdate, now_datetime, nowdate
 from woocommerce_sync.constants import STOCK_OPERATION
 from woocommerce_sync.desk import cards, console, first_run, health
 from woocommerce_sync.desk.digest import send_due_digests
+from woocommerce_sync.orders.retries import pending_ids
 from woocommerce_sync.orders.sync_sales_orders import ImportFilters, sync_store
 from woocommerce_sync.runs import sync_run
 from woocommerce_sync.tests.utils import StoreTestCase, get_company
@@ -215,8 +216,7 @@ class TestConsole(DeskTestCase):
 		self.break_order(bad)
 		sync_store(self.store, "Manual", filters=ImportFilters(ids=[bad["id"]]))
 		console.ignore_orders(self.store, [bad["id"]], "Test order placed by the developer")
-		self.settings.reload()
-		self.assertFalse(self.settings.retry_order_ids)
+		self.assertEqual(pending_ids(self.store), [])
 		ignored = frappe.get_doc(
 			"WooCommerce Ignored Order", {"store": self.store, "woocommerce_order_id": bad["id"]}
 		)

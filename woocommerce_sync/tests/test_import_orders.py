@@ -11,7 +11,8 @@ from unittest.mock import patch
 import frappe
 from frappe.tests.utils import change_settings
 
-from woocommerce_sync.constants import ITEM_LINK, ORDER, SETTINGS, SYNC_LOG
+from woocommerce_sync.constants import ITEM_LINK, ORDER, SYNC_LOG
+from woocommerce_sync.orders.retries import pending_ids
 from woocommerce_sync.orders.sync_sales_orders import (
 	ImportFilters,
 	OrderImporter,
@@ -159,16 +160,14 @@ class TestIncrementalSync(ImportTestCase):
 		self.assertIn(f"order {bad['id']}", reason)
 		self.assertIn("Tax Rate Accounts", reason)
 		self.assertEqual({int(s.woocommerce_id) for s in sales_orders(self.store)}, {o["id"] for o in good})
-		self.settings.reload()
-		self.assertEqual(self.settings.retry_order_ids, str(bad["id"]))
+		self.assertEqual(pending_ids(self.store), [bad["id"]])
 		# The shop owner maps the rate; the next run fetches the failed order by id and imports it.
 		self.settings.append("tax_accounts", {"tax_rate_id": 99, "account": get_company().tax_account})
 		self.settings.save()
 		frappe.db.commit()
 		retry = sync_store(self.store, "Scheduler")
 		self.assertEqual(retry.counts["created"], 1, retry.failures)
-		self.settings.reload()
-		self.assertFalse(self.settings.retry_order_ids)
+		self.assertEqual(pending_ids(self.store), [])
 
 	def test_a_status_the_store_does_not_know_fails_the_run_visibly(self):
 		self.settings.db_set("statuses_to_import", "processing\npartial-shipped")
@@ -275,8 +274,7 @@ class TestExactlyOnce(ImportTestCase):
 			run = sync_store(self.store, "Manual", ImportFilters(ids=[order["id"]]))
 		self.assertEqual(run.counts["failed"], 1)
 		self.assertIn("QueryDeadlockError", run.failures[0]["reason"])
-		retry = frappe.db.get_value(SETTINGS, self.store, "retry_order_ids")
-		self.assertEqual(retry, str(order["id"]))
+		self.assertEqual(pending_ids(self.store), [order["id"]])
 
 	def test_concurrent_imports_make_one_sales_order_each(self):
 		ids = [o["id"] for o in self.fake.generate_orders(10, start=LATER)]

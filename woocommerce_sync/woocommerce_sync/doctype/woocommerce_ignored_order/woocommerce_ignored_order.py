@@ -4,11 +4,16 @@ import frappe
 from frappe.model.document import Document
 
 from woocommerce_sync.constants import IGNORED_ORDER
+from woocommerce_sync.orders import retries
 
 
 class WooCommerceIgnoredOrder(Document):
 	def before_insert(self) -> None:
 		self.ignored_by = frappe.session.user
+
+	def after_insert(self) -> None:
+		"""However it is ignored (the console, the list, an import), the order stops being retried."""
+		retries.drain(self.store, [self.woocommerce_order_id])
 
 
 def on_doctype_update() -> None:
