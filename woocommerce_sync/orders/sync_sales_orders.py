@@ -327,6 +327,7 @@ class OrderImporter:
 		self.items = ItemResolver(settings)
 		self.taken_po_numbers: dict[tuple[str, str], set[str | None]] = {}
 		self.succeeded_ids: set[int] = set()
+		self.failed_ids: set[int] = set()  # this run's; the retry rows keep them across runs
 		self.sale = SaleWorkflow(settings, run, client)
 
 	def import_page(self, orders: list[dict]) -> None:
@@ -678,6 +679,8 @@ class OrderImporter:
 	def _failed(self, woocommerce_id: object, reason: str) -> None:
 		"""The order fails alone: on its retry row (fetched by id next run), in this run's Sync Log,
 		and in the Error Log once per reason (a repeat links the first traceback)."""
+		if isinstance(woocommerce_id, int):
+			self.failed_ids.add(woocommerce_id)
 		if not isinstance(woocommerce_id, int) or self.dry_run:
 			self.run.fail(woocommerce_id, reason)
 			return
