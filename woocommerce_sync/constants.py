@@ -30,6 +30,7 @@ ITEM_ROLES = (*MANAGER_ROLES, "Item Manager")
 # Custom fields (made by install.py) ------------------------------------------------------------
 STORE_FIELD = "woocommerce_server"  # Link to the store's settings
 ORDER_ID_FIELD = "woocommerce_id"
+REFUND_ID_FIELD = "woocommerce_refund_id"  # Sales Invoice: the refund a Credit Note credits
 LIVE_KEY_FIELD = "woocommerce_live_key"  # unique: one live Sales Order per order
 LINE_ID_FIELD = "woocommerce_line_id"
 ITEM_LINKS_FIELD = "woocommerce_links"  # the Item's WooCommerce Products table

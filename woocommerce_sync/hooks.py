@@ -66,6 +66,7 @@ doc_events = {
 		"on_trash": "woocommerce_sync.products.queue.on_item_price",
 	},
 	"Item": {"on_update": "woocommerce_sync.products.export.on_item_update"},
+	"Sales Invoice": {"validate": "woocommerce_sync.sales.invoice_link.protect_invoice_link"},
 	"Delivery Note": {"on_submit": "woocommerce_sync.sales.shipment_tracking.on_submit"},
 	"Coupon Code": {"on_update": "woocommerce_sync.promotions.coupons.on_coupon_code_update"},
 	"Pricing Rule": {"on_update": "woocommerce_sync.promotions.coupons.on_pricing_rule_update"},

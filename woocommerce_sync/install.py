@@ -28,6 +28,7 @@ from woocommerce_sync.constants import (
 	PUSH_QUEUED_FIELD,
 	PUSH_STATE_FIELD,
 	PUSHED_FIELD,
+	REFUND_ID_FIELD,
 	SALE_REASON_FIELD,
 	SALE_STATE_FIELD,
 	SELL_ON_FIELD,
@@ -395,7 +396,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 			},
 			*_woocommerce_link_fields("woocommerce_section"),
 			{
-				"fieldname": "woocommerce_refund_id",
+				"fieldname": REFUND_ID_FIELD,
 				"label": "WooCommerce Refund ID",
 				"fieldtype": "Data",
 				"insert_after": ORDER_ID_FIELD,

@@ -161,6 +161,7 @@ def credit_note(settings, invoice, order: dict, draft: CreditNoteDraft) -> str:
 			"update_outstanding_for_self": int(flt(invoice.outstanding_amount) < draft.amount),
 		}
 	)
+	note.flags.from_woocommerce = True
 	note.insert(ignore_permissions=True)
 	if settings.submit_invoice:
 		note.submit()

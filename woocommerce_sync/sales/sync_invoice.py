@@ -155,6 +155,7 @@ class SaleWorkflow:
 				}
 			)
 			invoice.posting_date, invoice.posting_time = self.posting_date_time(order)
+			invoice.flags.from_woocommerce = True
 			invoice.insert(ignore_permissions=True)
 			made.append(invoice.name)
 		else:

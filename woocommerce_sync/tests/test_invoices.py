@@ -10,6 +10,7 @@ from unittest.mock import patch
 
 import frappe
 from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+from erpnext.selling.doctype.sales_order.sales_order import make_sales_invoice
 from erpnext.stock.doctype.stock_entry.stock_entry_utils import make_stock_entry
 from frappe.tests.utils import FrappeTestCase
 
@@ -529,6 +530,36 @@ class TestCommandAndSettings(SaleWorkflowTestCase):
 			self.assertEqual(d(invoice.outstanding_amount), 0)
 		again = run_for_orders(self.store, "create_invoices")
 		self.assertEqual(again.counts, {"created": 0, "updated": 0, "skipped": 0, "failed": 0})
+
+	def test_only_the_app_ties_an_invoice_to_an_order(self):
+		"""Undoing an order deletes every draft invoice carrying its id: a hand-made invoice must not
+		be able to claim one, nor a draft the app made be moved to another order."""
+		self.settings.db_set({"create_invoice": 0, "submit_invoice": 0})
+		frappe.db.commit()
+		order, other = self.order(), self.order()
+		self.sync(order)
+		by_hand = make_sales_invoice(self.sales_order(order).name)
+		by_hand.woocommerce_id = str(order["id"])
+		with self.assertRaises(frappe.PermissionError):
+			by_hand.insert()
+		by_hand.woocommerce_id = None
+		by_hand.insert()  # the store alone, as Create > Sales Invoice copies it
+		self.assertEqual((by_hand.woocommerce_server, by_hand.woocommerce_id), (self.store, None))
+		by_hand.woocommerce_refund_id = "1"
+		with self.assertRaises(frappe.PermissionError):
+			by_hand.save()
+		by_hand.delete()
+
+		run = create_invoice(self.sales_order(order).name)
+		[invoice] = self.invoices(order)
+		self.assertEqual(run["invoice"], invoice.name, "the app still makes and links its own")
+		invoice.woocommerce_id = str(other["id"])
+		with self.assertRaises(frappe.PermissionError):
+			invoice.save()
+		invoice.reload()
+		invoice.woocommerce_server = None
+		with self.assertRaises(frappe.PermissionError):
+			invoice.save()
 
 	def test_settings_say_what_the_workflow_needs(self):
 		self.settings.submit_orders = 0
