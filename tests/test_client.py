@@ -13,6 +13,7 @@ from woocommerce_sync.core.client import (
 	BACKGROUND,
 	INTERACTIVE,
 	MAX_BATCH,
+	WooCommerceAddressRefused,
 	WooCommerceAuthError,
 	WooCommerceBadResponse,
 	WooCommerceClient,
@@ -423,3 +424,33 @@ def test_oauth_signs_a_slash_the_way_woocommerce_checks_it(fake_store, recorder)
 	with make_client(fake_store, recorder) as client:
 		assert client.get("products", {"sku": "TSHIRT/RED"}) == []
 		assert client.get("products", {"search": "a/b c:d"}) == []
+
+
+def test_a_connection_that_reaches_a_refused_address_sends_nothing(fake_store, recorder):
+	"""DNS rebinding: the host name passed the app's check, then the connection itself reached an
+	address the site may not call. Refused at connect, before any byte (or the key) is sent, and
+	not retried."""
+	seen = []
+
+	def refuse_loopback(address):
+		seen.append(address)
+		return address if address.startswith("127.") else None
+
+	client = make_client(fake_store, recorder, peer_check=refuse_loopback)
+	with pytest.raises(WooCommerceAddressRefused) as caught:
+		client.get("orders")
+	assert caught.value.detail == "127.0.0.1"
+	assert "test-shop" in str(caught.value) and "127.0.0.1" in str(caught.value)
+	assert seen == ["127.0.0.1"], "judged once: a refused address is not retried"
+	assert recorder.sleeps == []
+	assert fake_store.request_count() == 0
+	assert [r.error for r in recorder.records] == ["address refused: 127.0.0.1"]
+
+
+def test_a_connection_to_an_allowed_address_is_checked_once_and_kept(fake_store, recorder):
+	seen = []
+	client = make_client(fake_store, recorder, peer_check=lambda address: seen.append(address))
+	answers = [client.get("orders") for _ in range(3)]
+	assert answers[0] and answers[0] == answers[1] == answers[2]
+	assert seen == ["127.0.0.1"], "the pooled connection is checked when opened, not per request"
+	assert fake_store.request_count() == 3

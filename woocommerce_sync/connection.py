@@ -69,13 +69,14 @@ def get_client(store: str | Document, profile: ClientProfile = BACKGROUND) -> Wo
 		on_request=log_request,
 		user_agent=f"woocommerce_sync ({frappe.local.site})",
 		secrets=[settings.get_password("webhook_secret", raise_exception=False)],
+		peer_check=None if _private_allowed() else refused_peer,
 	)
 
 
 def refused_store_address(url: str) -> str | None:
 	"""The private, loopback or link-local address the store URL leads to, unless the site config
 	allows those; None when the host does not resolve (the client then explains that)."""
-	if cint(frappe.conf.get(ALLOW_PRIVATE_STORE_URLS)):
+	if _private_allowed():
 		return None
 	host = urlsplit(url).hostname or ""
 	try:
@@ -83,6 +84,16 @@ def refused_store_address(url: str) -> str | None:
 	except (OSError, UnicodeError):
 		addresses = []
 	return non_public_address(host, addresses)
+
+
+def refused_peer(address: str) -> str | None:
+	"""The address a connection reached, if it is not public (DNS may answer differently than it
+	did to refused_store_address a moment before)."""
+	return non_public_address(address, [])
+
+
+def _private_allowed() -> bool:
+	return bool(cint(frappe.conf.get(ALLOW_PRIVATE_STORE_URLS)))
 
 
 def private_address_message(store: str, url: str, address: str) -> str:

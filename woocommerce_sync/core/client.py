@@ -23,6 +23,7 @@ from requests.adapters import HTTPAdapter
 from requests.auth import HTTPBasicAuth
 from woocommerce.oauth import OAuth
 
+from woocommerce_sync.core.peer_check import PeerCheck, PeerCheckedAdapter, PeerRefused
 from woocommerce_sync.core.redact import Redactor, truncate
 
 MAX_PER_PAGE = 100  # WooCommerce answers 400 above this (rest_invalid_param), it does not cap.
@@ -157,7 +158,8 @@ class WooCommerceTLSError(WooCommerceConnectionError):
 
 class WooCommerceAddressRefused(WooCommerceConnectionError):
 	"""The store URL leads to a private, loopback or link-local address this site may not call
-	(checked by the app before it builds a client; the message is the app's own)."""
+	(checked by the app before it builds a client, whose message is the app's own, and on every
+	new connection by `peer_check`)."""
 
 
 class WooCommerceRequestError(WooCommerceError):
@@ -215,11 +217,13 @@ class WooCommerceClient:
 		user_agent: str = "woocommerce_sync",
 		sleep: Callable[[float], None] = time.sleep,
 		secrets: Sequence[str | None] = (),
+		peer_check: PeerCheck | None = None,
 	):
 		"""`secrets`: other values to mask wherever the key and secret are masked (the store's
 		webhook secret, which webhook registration sends and a store may echo in an error page).
 		`deadline`: seconds for everything this client asks, counted from its first request
-		(ClientProfile); None waits as long as the timeouts and retries allow."""
+		(ClientProfile); None waits as long as the timeouts and retries allow.
+		`peer_check`: judges the address each new connection reached (core/peer_check.py)."""
 		self.url = url.rstrip("/")
 		self.store_name = store_name or urlsplit(self.url).netloc
 		self.api_version = api_version.strip("/")
@@ -238,7 +242,8 @@ class WooCommerceClient:
 		self.redactor = Redactor([consumer_key, consumer_secret, *secrets])
 		self.session = requests.Session()
 		self.session.headers.update({"Accept": "application/json", "User-Agent": user_agent})
-		adapter = HTTPAdapter(pool_connections=1, pool_maxsize=4, max_retries=0)
+		pool = {"pool_connections": 1, "pool_maxsize": 4, "max_retries": 0}
+		adapter = PeerCheckedAdapter(peer_check, **pool) if peer_check else HTTPAdapter(**pool)
 		self.session.mount("http://", adapter)
 		self.session.mount("https://", adapter)
 		if self.is_https:
@@ -421,6 +426,17 @@ class WooCommerceClient:
 				)
 				status_code = http.status_code
 				response_text = http.text
+			except PeerRefused as exc:
+				error = f"address refused: {exc.address}"
+				raise WooCommerceAddressRefused(
+					f"WooCommerce store {self.store_name}: {self.url} led this connection to {exc.address}, "
+					"an address on a private network or this server, which this site does not call.",
+					store=self.store_name,
+					method=method,
+					endpoint=endpoint,
+					url=self.url,
+					detail=exc.address,
+				) from None
 			except requests.exceptions.SSLError as exc:
 				error = f"TLS error: {exc}"
 				detail = self.redactor.text(str(exc)) or ""

@@ -183,6 +183,31 @@ class TestConnection(FrappeTestCase):
 		self.assertIn(f"set-config {ALLOW_PRIVATE_STORE_URLS} 1", result["message"])
 		self.assertEqual(self.store.request_count(), 0)
 
+	def test_a_host_that_rebinds_to_a_private_address_is_not_called(self):
+		"""DNS rebinding: the name resolves to a public address for the check and to 127.0.0.1 for
+		the connection. The connection's own peer address is judged, so nothing is sent."""
+		doc = make_settings(self.store).insert()
+		host = "rebind.example.test"
+		doc.db_set("store_url", self.store.url.replace("127.0.0.1", host))
+		real_getaddrinfo = socket.getaddrinfo
+		answers = iter(["93.184.216.34"])
+
+		def rebinding(name, *args, **kwargs):
+			if name == host:
+				name = next(answers, "127.0.0.1")
+			return real_getaddrinfo(name, *args, **kwargs)
+
+		self.store.reset_counters()
+		with (
+			patch.dict(frappe.local.conf, {ALLOW_PRIVATE_STORE_URLS: 0}),
+			patch("socket.getaddrinfo", rebinding),
+		):
+			result = doc.test_connection()
+		self.assertFalse(result["ok"])
+		self.assertIn(f"WooCommerce store {doc.name}: http://{host}:", result["message"])
+		self.assertIn("leads to 127.0.0.1", result["message"])
+		self.assertEqual(self.store.request_count(), 0)
+
 	def test_tls_error(self):
 		doc = make_settings(self.store, store_url=self.store.url.replace("http://", "https://")).insert()
 		result = doc.test_connection()
