@@ -248,8 +248,17 @@ def _send(client: WooCommerceClient, so: frappe._dict) -> str:
 	if not so.woocommerce_id:
 		if so.docstatus == 2:
 			return cancel_lost_export(client, so)
-		order_id = export(client, frappe.get_doc("Sales Order", so.name))
-		return _("Sent to WooCommerce store {0} as order {1}.").format(so.woocommerce_server, order_id)
+		notes: list[str] = []
+		order_id = export(client, frappe.get_doc("Sales Order", so.name), notes.append)
+		sent = _("Sent to WooCommerce store {0} as order {1}.").format(so.woocommerce_server, order_id)
+		if notes:  # a push has no Sync Log; the Error Log keeps what the field mapping left out
+			frappe.log_error(
+				title=f"WooCommerce field mapping left values out of Sales Order {so.name}"[:MAX_TITLE],
+				message="\n".join(notes),
+				reference_doctype="Sales Order",
+				reference_name=so.name,
+			)
+		return " ".join([sent, *notes])
 	order = client.get(f"orders/{so.woocommerce_id}", reference=("Sales Order", so.name))
 	if so.docstatus == 2:
 		if order.get("status") in CANCELLING_STATUSES:
