@@ -99,7 +99,7 @@ class TestOrderImport(RulesTestCase):
 		self.assertEqual({getdate(row.delivery_date) for row in so.items}, {date(2026, 12, 24)})
 		self.assertEqual(so.get(UTM_FIELD), "newsletter")
 		self.assertEqual(frappe.db.get_value("Customer", so.customer, "tax_id"), "DE123456789")
-		skus = {line["id"]: line["sku"] for line in order["line_items"]}
+		skus = {line["id"]: line["sku"] or None for line in order["line_items"]}  # "" sets nothing
 		self.assertEqual(
 			{row.customer_item_code for row in so.items}, {skus[row.woocommerce_line_id] for row in so.items}
 		)
