@@ -258,9 +258,11 @@ class FieldRules:
 		sources: dict[str, Document | frappe._dict | str | None],
 		payload: dict,
 		subject: str,
+		current: dict | None = None,
 	) -> None:
 		"""Write the export rules of `source` into the payload from the documents they read
-		(a name is loaded only when a rule needs it)."""
+		(a name is loaded only when a rule needs it); with `current`, the object as the store has
+		it, only the values it does not show yet."""
 		for doctype, doc in sources.items():
 			rules = self.of(source, doctype, exports=True)
 			if doctype == "Item":
@@ -275,9 +277,14 @@ class FieldRules:
 				else:
 					value = doc.get(rule.fieldname)
 				try:
-					write_value(payload, rule.path, to_woocommerce(value, rule))
+					value = to_woocommerce(value, rule)
+					if current is None or cstr(read_value(current, rule.path)) != cstr(value):
+						write_value(payload, rule.path, value)
 				except (FieldConversionError, FieldPathError) as exc:
 					self.skipped(subject, str(exc))
+
+	def exports(self, source: str) -> bool:
+		return any(r.source == source and r.exports for r in self.rules)
 
 
 def _same(current: Any, value: Any, fieldtype: str) -> bool:

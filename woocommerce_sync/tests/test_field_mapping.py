@@ -2,6 +2,8 @@
 a VAT number, a delivery date, order attribution, a GTIN; on import and export, a value that does
 not fit, and the settings refusing rules that cannot work."""
 
+import json
+import typing
 from datetime import date
 from unittest.mock import patch
 
@@ -62,7 +64,7 @@ class RulesTestCase(StoreTestCase):
 		frappe.db.commit()
 
 
-class TestOrderImport(RulesTestCase):
+class OrderRulesTestCase(RulesTestCase):
 	rules = (
 		rule("Order", "_billing_vat", "Customer", "tax_id"),
 		rule("Order", "meta_data[key=_delivery_date].value", "Sales Order", "delivery_date"),
@@ -89,6 +91,8 @@ class TestOrderImport(RulesTestCase):
 			"Sales Order", {"woocommerce_server": self.store, "woocommerce_id": str(order_id)}
 		)
 
+
+class TestOrderImport(OrderRulesTestCase):
 	def test_plugin_meta_fills_customer_sales_order_and_lines(self):
 		order = self.order_with_meta()
 		run = sync_store(self.store, "Manual", ImportFilters(ids=[order["id"]]))
@@ -167,6 +171,44 @@ class TestOrderImport(RulesTestCase):
 		meta = {m["key"]: m["value"] for m in self.fake.orders[order_id]["meta_data"]}
 		self.assertEqual(meta["_wc_order_attribution_utm_source"], "spring-fair")
 		self.assertEqual(meta["_erpnext_sales_order"], so.name, "the app's own key stays")
+
+
+class TestPushOfALinkedOrder(OrderRulesTestCase):
+	store_overrides: typing.ClassVar[dict] = {"submit_orders": 1}
+
+	def test_a_changed_value_goes_with_the_next_push_and_an_unchanged_one_does_not(self):
+		order = self.order_with_meta()
+		sync_store(self.store, "Manual", ImportFilters(ids=[order["id"]]))
+		so = self.sales_order(order["id"])
+		self.assertEqual((so.docstatus, so.get(UTM_FIELD)), (1, "newsletter"))
+		self.fake.reset_counters()
+		self.push(so, "on-hold")
+		self.assertEqual(self.sent(), [{"status": "on-hold"}], "the store has that value already")
+
+		frappe.db.set_value("Sales Order", so.name, UTM_FIELD, "spring-fair")
+		self.fake.reset_counters()
+		self.push(so, "completed")
+		[body] = self.sent()
+		self.assertEqual(
+			body["meta_data"], [{"key": "_wc_order_attribution_utm_source", "value": "spring-fair"}]
+		)
+		meta = [
+			m
+			for m in self.fake.orders[order["id"]]["meta_data"]
+			if m["key"] == "_wc_order_attribution_utm_source"
+		]
+		self.assertEqual([m["value"] for m in meta], ["spring-fair"])
+
+	def push(self, so, status: str) -> None:
+		so.reload()
+		so.woocommerce_status = status
+		with patch("frappe.enqueue"):
+			so.save()
+			frappe.db.commit()
+		push_sales_order(so.name)
+
+	def sent(self) -> list[dict]:
+		return [json.loads(r["body"]) for r in self.fake.requests if r["method"] == "PUT"]
 
 
 class TestCustomers(RulesTestCase):
