@@ -5,7 +5,8 @@ applied by every import and export, so that each path treats a rule the same way
   the rule for that field). A missing or empty value sets nothing, so an order without the meta
   never erases what ERPNext has. A submitted document takes only fields that allow changes after
   submit. An Item Barcode rule adds the value to the Item's barcodes once.
-- Export: the field's value goes into the payload (a meta key replaces that key's entry).
+- Export: the field's value goes into the payload (a meta key replaces that key's entry); a
+  later push of a linked Sales Order sends only the values its order does not show yet.
 - A value that does not fit is left out: the object still syncs, and the run notes the store,
   the object and the rule.
 
