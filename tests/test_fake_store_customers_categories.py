@@ -69,3 +69,23 @@ def test_a_product_names_its_categories(fake_store):
 		"products", {"name": "Album", "categories": [{"id": category["id"]}, {"id": 424242}]}
 	).json()
 	assert product["categories"] == [{"id": category["id"], "name": "Music", "slug": "music"}]
+
+
+def test_product_and_customer_meta_is_updated_by_key_as_for_orders(fake_store):
+	client = api(fake_store)
+	product = client.post(
+		"products", {"name": "Mug", "meta_data": [{"key": "_global_unique_id", "value": "1"}]}
+	)
+	product = product.json()
+	client.put(f"products/{product['id']}", {"meta_data": [{"key": "_global_unique_id", "value": "2"}]})
+	client.put(f"products/{product['id']}", {"meta_data": [{"key": "_other", "value": "o"}]})
+	meta = client.get(f"products/{product['id']}").json()["meta_data"]
+	assert [(m["key"], m["value"]) for m in meta] == [("_global_unique_id", "2"), ("_other", "o")]
+	assert all(isinstance(m["id"], int) for m in meta), "WooCommerce numbers each meta entry"
+	customer = client.post(
+		"customers", {"email": "vat@example.com", "meta_data": [{"key": "_billing_vat", "value": "A"}]}
+	)
+	customer = customer.json()
+	client.put(f"customers/{customer['id']}", {"meta_data": [{"key": "_billing_vat", "value": "B"}]})
+	meta = client.get(f"customers/{customer['id']}").json()["meta_data"]
+	assert [(m["key"], m["value"]) for m in meta] == [("_billing_vat", "B")]

@@ -22,6 +22,8 @@ accounts: all queue `push_to_store`, a short job that runs after the commit, wit
   the e-mail is on, saying so. Updates never send it.
 """
 
+from collections.abc import Callable
+
 import frappe
 from frappe import _
 from frappe.model.document import Document
@@ -45,6 +47,7 @@ from woocommerce_sync.core.client import (
 )
 from woocommerce_sync.core.customer_mapping import customer_body
 from woocommerce_sync.manual_access import check_store
+from woocommerce_sync.mapping.field_rules import FieldRules
 from woocommerce_sync.runs import SyncRun, sync_run
 
 NEW_ACCOUNT_EMAIL_OPTION = "settings/email_customer_new_account/enabled"
@@ -95,7 +98,7 @@ def push_to_store(customer: str, store: str, trigger: str = "Manual") -> SyncRun
 		try:
 			doc = frappe.get_doc("Customer", customer)
 			with get_client(settings) as client:
-				run.count(CustomerPusher(settings, client).push(doc))
+				run.count(CustomerPusher(settings, client, run.note).push(doc))
 			frappe.db.commit()
 		except Exception as exc:
 			frappe.db.rollback()
@@ -149,10 +152,11 @@ def customer_email(doc: Document, store: str) -> str:
 
 
 class CustomerPusher:
-	def __init__(self, settings, client: WooCommerceClient):
+	def __init__(self, settings, client: WooCommerceClient, note: Callable[[str], None]):
 		self.settings = settings
 		self.store = settings.name
 		self.client = client
+		self.rules = FieldRules(settings, note)
 
 	def push(self, doc: Document) -> str:
 		"""created / updated."""
@@ -237,13 +241,16 @@ class CustomerPusher:
 		first_name, last_name = self.names(doc)
 		company = doc.customer_name if doc.customer_type == "Company" else ""
 		billing, shipping = self.addresses(doc)
-		return customer_body(
+		body = customer_body(
 			email,
 			first_name,
 			last_name,
 			_address(billing, first_name, last_name, company) if billing else None,
 			_address(shipping, first_name, last_name, company, with_email=False) if shipping else None,
 		)
+		subject = _("Customer {0}").format(doc.name)
+		self.rules.export("Customer", {"Customer": doc, "Address": billing}, body, subject)
+		return body
 
 	def names(self, doc: Document) -> tuple[str, str]:
 		"""The primary Contact's names; else the Customer's name split at its first space."""

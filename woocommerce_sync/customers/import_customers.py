@@ -46,6 +46,7 @@ from woocommerce_sync.core.customer_mapping import (
 )
 from woocommerce_sync.dates import site_to_utc
 from woocommerce_sync.manual_access import check_documents, check_store
+from woocommerce_sync.mapping.field_rules import FieldRules
 from woocommerce_sync.orders.customers import CustomerResolver
 from woocommerce_sync.runs import SyncRun, sync_run
 
@@ -178,12 +179,16 @@ class CustomerImporter:
 		self.store = settings.name
 		self.run = run
 		self.customers = CustomerResolver(settings)
+		self.rules = FieldRules(settings, run.note)
+		self.accounts: dict[int, dict] = {}  # the page's accounts as the store sent them, for the rules
 
 	def import_page(self, page: list[dict]) -> None:
 		records: list[CustomerRecord] = []
+		self.accounts = {}
 		for data in page:
 			try:
 				records.append(map_customer(data))
+				self.accounts[records[-1].woocommerce_id] = data
 			except CustomerMappingError as exc:
 				self.run.fail(data.get("id"), _("Store {0}: {1}").format(self.store, exc))
 		self.customers.prefetch(records)  # duck-typed like an order's draft: customer and addresses
@@ -225,8 +230,15 @@ class CustomerImporter:
 			changed = self._link_account(name, draft.email, key)
 			changed = self._has_new(name, record) or changed
 			self.customers.contact(name, draft)
-		for address in (record.billing_address, record.shipping_address):
-			self.customers.address(name, address)
+		billing = self.customers.address(name, record.billing_address)
+		self.customers.address(name, record.shipping_address)
+		mapped = self.rules.apply(
+			"Customer",
+			self.accounts.get(record.woocommerce_id) or {},
+			{"Customer": name, "Address": billing},
+			_("customer {0}").format(record.woocommerce_id),
+		)
+		changed = changed or bool(mapped)
 		for note in record.notes:
 			self.run.note(_("Customer {0}: {1}").format(record.woocommerce_id, note))
 		if known is None:

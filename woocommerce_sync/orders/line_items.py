@@ -13,7 +13,7 @@ variant per variation, all paired. An existing Item with the variation's SKU is 
 Existing Products' explicit *Build templates from variation Items*.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import frappe
 
@@ -28,8 +28,9 @@ from woocommerce_sync.products.pull import ItemMaker
 
 
 class ItemResolver:
-	def __init__(self, settings):
+	def __init__(self, settings, note: Callable[[str], None] | None = None):
 		self.settings = settings
+		self.note = note  # the run's, for what the field mapping of Items made from products says
 		self.store = settings.name
 		self.by_product: dict[ProductKey, str] = {}
 		self.existing_codes: set[str] = set()
@@ -89,7 +90,7 @@ class ItemResolver:
 				product = client.get(f"products/{line.product_id}")
 				if product.get("type") != "variable":
 					return False
-				item_code = ItemMaker(self.settings, client, sell=self.sell).make_variation(
+				item_code = ItemMaker(self.settings, client, sell=self.sell, note=self.note).make_variation(
 					product, line.variation_id
 				)
 		except WooCommerceNotFound as exc:

@@ -9,6 +9,7 @@ and links the order it finds instead of creating another. The search costs one r
 orders the shop took since the first attempt, and nothing for an export that works the first time.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 import frappe
@@ -16,10 +17,11 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, flt
 
-from woocommerce_sync.constants import EXPORT_ATTEMPTED_FIELD
+from woocommerce_sync.constants import EXPORT_ATTEMPTED_FIELD, SETTINGS
 from woocommerce_sync.core.client import WooCommerceClient
 from woocommerce_sync.core.order_feed import format_gmt, parse_gmt
 from woocommerce_sync.dates import naive_utc, stored_utc
+from woocommerce_sync.mapping.field_rules import FieldRules
 from woocommerce_sync.orders.live_key import live_key
 from woocommerce_sync.orders.sync_state import address_values, mark_synced
 from woocommerce_sync.products.links import products_of
@@ -47,10 +49,11 @@ def paired_products(so: Document) -> dict:
 	return links
 
 
-def export(client: WooCommerceClient, so: Document) -> int:
+def export(client: WooCommerceClient, so: Document, note: Callable[[str], None]) -> int:
 	"""Create the WooCommerce order of a Sales Order born in ERPNext, or find the one an earlier
-	attempt made, and link the two. Commits the first attempt's time before asking the store."""
-	payload = export_payload(so)
+	attempt made, and link the two. Commits the first attempt's time before asking the store.
+	`note` gets what the store's field mapping could not send."""
+	payload = export_payload(so, note)
 	order = None
 	attempted = so.get(EXPORT_ATTEMPTED_FIELD)
 	if attempted:
@@ -109,8 +112,9 @@ def cancel_lost_export(client: WooCommerceClient, so: frappe._dict) -> str:
 	return _("WooCommerce order {0}, made for Sales Order {1}, cancelled.").format(order["id"], so.name)
 
 
-def export_payload(so: Document) -> dict:
-	"""The new order: products from the Items' links, addresses, and ERPNext's line amounts."""
+def export_payload(so: Document, note: Callable[[str], None]) -> dict:
+	"""The new order: products from the Items' links, addresses, ERPNext's line amounts, and what
+	the store's field mapping exports (after the app's own fields: a rule wins)."""
 	links = paired_products(so)
 	billing = {**address_values(so.customer_address, with_contact=True), **_person(so.customer_name)}
 	shipping = {**address_values(so.shipping_address_name), **_person(so.customer_name)}
@@ -118,7 +122,7 @@ def export_payload(so: Document) -> dict:
 		billing["email"] = so.contact_email
 	customer_id = frappe.db.get_value("Customer", so.customer, "woocommerce_customer_key") or ""
 	store_prefix = f"{so.woocommerce_server}:"
-	return {
+	payload = {
 		"status": so.woocommerce_status or "processing",
 		"currency": so.currency,
 		"customer_id": cint(customer_id.removeprefix(store_prefix))
@@ -140,6 +144,15 @@ def export_payload(so: Document) -> dict:
 		"meta_data": [{"key": META_KEY, "value": so.name}],
 		"set_paid": False,
 	}
+	rules = FieldRules(frappe.get_cached_doc(SETTINGS, so.woocommerce_server), note)
+	subject = _("Sales Order {0}").format(so.name)
+	sources = {"Sales Order": so, "Customer": so.customer, "Address": so.customer_address}
+	rules.export("Order", sources, payload, subject)
+	for row, line in zip(so.items, payload["line_items"], strict=True):
+		rules.export("Order Line", {"Sales Order Item": row}, line, _("{0} row {1}").format(subject, row.idx))
+	meta = payload["meta_data"]  # a rule cannot take the app's own key, which finds the order again
+	meta[:] = [m for m in meta if m["key"] != META_KEY] + [{"key": META_KEY, "value": so.name}]
+	return payload
 
 
 def _names(meta: object, sales_order: str) -> bool:

@@ -17,6 +17,7 @@ from this site's data; what only the store can tell (a product deleted there) fa
 with the reason on the Sales Order.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -54,6 +55,7 @@ from woocommerce_sync.core.order_feed import parse_gmt
 from woocommerce_sync.core.order_mapping import CANCELLING_STATUSES
 from woocommerce_sync.dates import site_to_utc
 from woocommerce_sync.manual_access import check_documents, check_store, import_needs
+from woocommerce_sync.mapping.field_rules import FieldRules
 from woocommerce_sync.orders import push_state
 from woocommerce_sync.orders.sales_order_export import cancel_lost_export, export, paired_products
 from woocommerce_sync.orders.sync_sales_orders import enqueue_sync, pull_orders, sync_store
@@ -248,17 +250,34 @@ def _send(client: WooCommerceClient, so: frappe._dict) -> str:
 	if not so.woocommerce_id:
 		if so.docstatus == 2:
 			return cancel_lost_export(client, so)
-		order_id = export(client, frappe.get_doc("Sales Order", so.name))
-		return _("Sent to WooCommerce store {0} as order {1}.").format(so.woocommerce_server, order_id)
+		notes: list[str] = []
+		order_id = export(client, frappe.get_doc("Sales Order", so.name), notes.append)
+		sent = _("Sent to WooCommerce store {0} as order {1}.").format(so.woocommerce_server, order_id)
+		return " ".join([sent, *_logged(so.name, notes)])
 	order = client.get(f"orders/{so.woocommerce_id}", reference=("Sales Order", so.name))
+	notes = []
 	if so.docstatus == 2:
 		if order.get("status") in CANCELLING_STATUSES:
 			return _("WooCommerce order {0} is cancelled already: nothing to do.").format(so.woocommerce_id)
-		return _push_order(client, so, order, status="cancelled")
-	erpnext = erpnext_snapshot(so)
-	if _decision(so, order, erpnext, timedelta(0)) == Decision.PULL:
-		return _pull(so, order)
-	return _push_order(client, so, order, erpnext=erpnext)
+		message = _push_order(client, so, order, notes.append, status="cancelled")
+	else:
+		erpnext = erpnext_snapshot(so)
+		if _decision(so, order, erpnext, timedelta(0)) == Decision.PULL:
+			return _pull(so, order)
+		message = _push_order(client, so, order, notes.append, erpnext=erpnext)
+	return " ".join([message, *_logged(so.name, notes)])
+
+
+def _logged(sales_order: str, notes: list[str]) -> list[str]:
+	"""A push has no Sync Log: the Error Log keeps what the field mapping left out."""
+	if notes:
+		frappe.log_error(
+			title=f"WooCommerce field mapping left values out of Sales Order {sales_order}"[:MAX_TITLE],
+			message="\n".join(notes),
+			reference_doctype="Sales Order",
+			reference_name=sales_order,
+		)
+	return notes
 
 
 def _pull(so: frappe._dict, order: dict) -> str:
@@ -299,10 +318,12 @@ def _push_order(
 	client: WooCommerceClient,
 	so: frappe._dict,
 	order: dict,
+	note: Callable[[str], None],
 	status: str | None = None,
 	erpnext: dict | None = None,
 ) -> str:
-	"""`erpnext`: the Sales Order's snapshot when the caller has read it already."""
+	"""`erpnext`: the Sales Order's snapshot when the caller has read it already; `note` gets what
+	the field mapping could not send."""
 	erpnext = erpnext_snapshot(so) if erpnext is None else erpnext
 	wanted = {**erpnext, "status": status} if status else erpnext
 	payload = changed_fields(snapshot_of_order(order), wanted)
@@ -310,6 +331,11 @@ def _push_order(
 		lines = line_item_changes(order.get("line_items") or [], _erpnext_lines(so))
 		if lines:
 			payload["line_items"] = lines
+	rules = FieldRules(frappe.get_cached_doc(SETTINGS, so.woocommerce_server), note)
+	if rules.exports("Order"):  # the order's values the store does not show yet; a rule wins
+		doc = frappe.get_doc("Sales Order", so.name)
+		sources = {"Sales Order": doc, "Customer": doc.customer, "Address": doc.customer_address}
+		rules.export("Order", sources, payload, _("Sales Order {0}").format(so.name), current=order)
 	if payload:
 		order = client.put(f"orders/{so.woocommerce_id}", payload, reference=("Sales Order", so.name))
 	mark_synced(so.name, parse_gmt(order["date_modified_gmt"]), erpnext)
@@ -383,12 +409,12 @@ class TwoWayPass:
 			)
 		if so.docstatus == 2 and order.get("status") not in CANCELLING_STATUSES:
 			self.run.count("updated")
-			return _push_order(self.client, so, order, status="cancelled")
+			return _push_order(self.client, so, order, self.run.note, status="cancelled")
 		erpnext = erpnext_snapshot(so)
 		decision = _decision(so, order, erpnext, self.overlap)
 		if decision == Decision.PUSH:
 			self.run.count("updated")
-			return _push_order(self.client, so, order, erpnext=erpnext)
+			return _push_order(self.client, so, order, self.run.note, erpnext=erpnext)
 		if decision == Decision.PULL:
 			pull_orders(self.settings, self.run, [order])
 			return _("Sales Order {0} updated from WooCommerce order {1}.").format(so.name, so.woocommerce_id)

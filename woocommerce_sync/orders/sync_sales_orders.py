@@ -19,7 +19,7 @@ from decimal import Decimal
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import cint, get_datetime
+from frappe.utils import cint, get_datetime, getdate
 from frappe.utils.html_utils import sanitize_html
 
 from woocommerce_sync import jobs
@@ -57,6 +57,7 @@ from woocommerce_sync.core.order_mapping import (
 from woocommerce_sync.dates import naive_utc, site_date, site_to_utc, stored_utc
 from woocommerce_sync.desk import health
 from woocommerce_sync.manual_access import check_documents, check_store, import_needs
+from woocommerce_sync.mapping.field_rules import FieldRules
 from woocommerce_sync.orders import retries
 from woocommerce_sync.orders.coupons import fill_coupons
 from woocommerce_sync.orders.currency import CurrencyRoutes
@@ -324,7 +325,9 @@ class OrderImporter:
 		self.config = mapping_config(settings)
 		self.customers = CustomerResolver(settings)
 		self.currencies = CurrencyRoutes(settings, note=run.note)
-		self.items = ItemResolver(settings)
+		self.items = ItemResolver(settings, note=run.note)
+		self.rules = FieldRules(settings, run.note)
+		self.orders: dict[int, dict] = {}  # the page's orders as the store sent them, for the rules
 		self.taken_po_numbers: dict[tuple[str, str], set[str | None]] = {}
 		self.succeeded_ids: set[int] = set()
 		self.failed_ids: set[int] = set()  # this run's; the retry rows keep them across runs
@@ -332,6 +335,11 @@ class OrderImporter:
 
 	def import_page(self, orders: list[dict]) -> None:
 		drafts: dict[int, SalesOrderDraft] = {}
+		self.orders = {
+			order["id"]: order
+			for order in orders
+			if isinstance(order, dict) and isinstance(order.get("id"), int | str) and order["id"]
+		}
 		ignored = ignored_ids(self.store, [_order_id(order) for order in orders if _order_id(order)])
 		for order in orders:
 			if _order_id(order) in ignored:
@@ -351,7 +359,6 @@ class OrderImporter:
 		self.customers.prefetch(drafts.values())
 		self.items.prefetch(line for draft in drafts.values() for line in draft.items)
 		frappe.db.commit()
-		by_id = {order["id"]: order for order in orders if isinstance(order, dict) and order.get("id")}
 		for woocommerce_id, draft in drafts.items():
 			try:
 				outcome = self._import_with_retries(draft, existing.get(str(woocommerce_id)))
@@ -364,7 +371,7 @@ class OrderImporter:
 				self._failed(woocommerce_id, self._reason(woocommerce_id, exc))
 				continue
 			if not self.dry_run:
-				self.sale.step(by_id[woocommerce_id])  # its own transaction; a failure is recorded
+				self.sale.step(self.orders[woocommerce_id])  # its own transaction; a failure is recorded
 		if not self.dry_run:
 			self._forget_retries(self.succeeded_ids | ignored)
 
@@ -489,6 +496,12 @@ class OrderImporter:
 			or so.shipping_address_name,
 		}
 		so.db_set(values)
+		self.rules.apply(
+			"Order",
+			self._order(draft),
+			{"Customer": customer, "Address": values["customer_address"], "Sales Order": so.name},
+			_("order {0}").format(draft.woocommerce_id),
+		)
 		mark_synced(so.name, draft.date_modified_gmt)
 		if _lines(so) != {(self.items.item_code(line), line.qty, line.rate) for line in draft.items}:
 			self.run.fail(
@@ -595,9 +608,15 @@ class OrderImporter:
 		)
 		if so.is_new() and self.sale.enabled:
 			so.set(SALE_STATE_FIELD, PENDING)  # the sale step's own commit says Done or Failed
+		order = self._order(draft)
+		subject = _("order {0}").format(draft.woocommerce_id)
+		targets = {"Customer": customer, "Address": so.customer_address, "Sales Order": so}
+		if "delivery_date" in self.rules.apply("Order", order, targets, subject):
+			self._keep_delivery_date(so, order_date, subject)
 		fill_coupons(so, draft)
+		lines = {line.get("id"): line for line in order.get("line_items") or [] if isinstance(line, dict)}
 		for line in draft.items:
-			so.append(
+			row = so.append(
 				"items",
 				{
 					"item_code": self.items.item_code(line),
@@ -607,11 +626,17 @@ class OrderImporter:
 					"price_list_rate": line.price_list_rate,
 					"discount_percentage": 100 if line.rate == 0 and line.price_list_rate else 0,
 					"rate": line.rate,
-					"delivery_date": order_date,
+					"delivery_date": so.delivery_date,
 					"warehouse": settings.warehouse,
 					"woocommerce_line_id": line.woocommerce_line_id,
 				},
 			)
+			line_subject = _("order {0} line {1}").format(draft.woocommerce_id, line.woocommerce_line_id)
+			line_data = lines.get(line.woocommerce_line_id) or {}
+			if "delivery_date" in self.rules.apply(
+				"Order Line", line_data, {"Sales Order Item": row}, line_subject
+			):
+				self._keep_delivery_date(row, order_date, line_subject)
 		item_codes = {line.woocommerce_line_id: self.items.item_code(line) for line in draft.items}
 		check_fractions(draft, item_codes, self.items.created)
 		for charge in draft.charges:
@@ -628,6 +653,23 @@ class OrderImporter:
 					"item_wise_tax_detail": _item_wise_detail(charge.item_wise_tax_detail, item_codes),
 				},
 			)
+
+	def _order(self, draft: SalesOrderDraft) -> dict:
+		"""The order as the store sent it (its id may have come as text)."""
+		return self.orders.get(draft.woocommerce_id) or self.orders.get(str(draft.woocommerce_id)) or {}
+
+	def _keep_delivery_date(self, doc, order_date, subject: str) -> None:
+		"""ERPNext refuses a delivery date before the order's date: a rule's earlier one is noted
+		and the order's date kept, so the order still comes in."""
+		if doc.delivery_date and getdate(doc.delivery_date) >= order_date:
+			return
+		self.rules.skipped(
+			subject,
+			_("the mapped delivery date {0} is before the order date {1}, which ERPNext refuses").format(
+				doc.delivery_date, order_date
+			),
+		)
+		doc.delivery_date = order_date
 
 	def po_no(self, draft: SalesOrderDraft, customer: str) -> str:
 		"""The order number the customer knows; qualified by store when the same customer already

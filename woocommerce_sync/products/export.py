@@ -22,6 +22,7 @@ from woocommerce_sync.connection import explain, get_client
 from woocommerce_sync.constants import EXPORT_JOB, ITEM_ROLES, SELL_ON_FIELD, SETTINGS
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
 from woocommerce_sync.manual_access import check_store
+from woocommerce_sync.mapping.field_rules import FieldRules
 from woocommerce_sync.products.categories import product_categories
 from woocommerce_sync.products.links import (
 	describe,
@@ -137,6 +138,7 @@ class Exporter:
 		self.store = settings.name
 		self.client = client
 		self.run = run
+		self.rules = FieldRules(settings, run.note)
 		self.links = store_links(self.store)
 		self.by_item = {code: key for key, code in self.links.items()}
 
@@ -260,7 +262,8 @@ class Exporter:
 		return fields
 
 	def details(self, item, variation: bool = False, creating: bool = False) -> dict:
-		"""Name, description, weight and dimensions, as far as the store pushes them; the category."""
+		"""Name, description, weight and dimensions, as far as the store pushes them; the category;
+		what the store's field mapping exports (last: a rule wins)."""
 		settings, fields = self.settings, {}
 		if not variation and (creating or settings.push_product_name):
 			fields["name"] = item.item_name
@@ -272,6 +275,8 @@ class Exporter:
 		if creating or settings.push_weight_and_dimensions:
 			fields["weight"] = _number(item.weight_per_unit)
 			fields["dimensions"] = {d: _number(item.get(f"woocommerce_{d}")) for d in DIMENSIONS}
+		source = "Variation" if variation else "Product"
+		self.rules.export(source, {"Item": item}, fields, _("Item {0}").format(item.name))
 		return fields
 
 	def live_fields(self, item, key: tuple[int, int]) -> dict:

@@ -175,7 +175,7 @@ def pair(run: SyncRun, store: str, item_code: str, product: StoreProduct, dry_ru
 def make_item(run: SyncRun, settings, client: WooCommerceClient, product: StoreProduct) -> None:
 	try:
 		full = client.get(f"products/{product.product_id}")
-		item_code = ItemMaker(settings, client).make(full)
+		item_code = ItemMaker(settings, client, note=run.note).make(full)
 		frappe.db.commit()
 	except Exception as exc:
 		frappe.db.rollback()

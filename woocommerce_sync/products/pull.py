@@ -6,6 +6,8 @@ by orders are sold on this store* says). A template paired earlier only gets the
 variations it lacks.
 """
 
+from collections.abc import Callable
+
 import frappe
 from frappe import _
 from frappe.utils import flt
@@ -15,6 +17,7 @@ from woocommerce_sync.constants import MANAGER_ROLES
 from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
 from woocommerce_sync.core.prices import from_store_price
 from woocommerce_sync.manual_access import ITEM_MAKING, check_documents, check_store
+from woocommerce_sync.mapping.field_rules import FieldRules
 from woocommerce_sync.products.export import DIMENSIONS
 from woocommerce_sync.products.links import describe, link_item, mark_sold, store_links
 from woocommerce_sync.products.new_items import new_item_defaults
@@ -39,14 +42,23 @@ def pull_product(store: str, product_id: int) -> dict:
 
 class ItemMaker:
 	"""A WooCommerce product as an Item, paired (and, with `sell`, sold) on the store; a no-op for
-	a product already paired, except that a paired template gets the variants it lacks."""
+	a product already paired, except that a paired template gets the variants it lacks. The
+	store's field mapping fills each new Item; `note` gets what it could not (default: shown to
+	the user)."""
 
-	def __init__(self, settings, client: WooCommerceClient, sell: bool = True):
+	def __init__(
+		self,
+		settings,
+		client: WooCommerceClient,
+		sell: bool = True,
+		note: Callable[[str], None] | None = None,
+	):
 		self.settings = settings
 		self.store = settings.name
 		self.client = client
 		self.sell = sell
 		self.links = store_links(self.store)
+		self.rules = FieldRules(settings, note or frappe.msgprint)
 
 	def make(self, product: dict) -> str:
 		if product.get("type") == "variable":
@@ -81,6 +93,7 @@ class ItemMaker:
 		item = frappe.get_doc(
 			{**self.base(product, str(product.get("name") or item_code)), "item_code": item_code, **extra}
 		)
+		self.rules.apply("Product", product, {"Item": item}, _("product {0}").format(key[0]))
 		item.flags.from_woocommerce = True
 		item.insert(ignore_permissions=True)
 		link_item(item.name, self.store, *key, sell=sell)
@@ -146,6 +159,8 @@ class ItemMaker:
 				if k.startswith(("weight", "woocommerce_"))
 			}
 		)
+		subject = _("variation {0} of product {1}").format(key[1], key[0])
+		self.rules.apply("Variation", variation, {"Item": variant}, subject)
 		variant.flags.from_woocommerce = True
 		variant.insert(ignore_permissions=True)
 		link_item(variant.name, self.store, *key, sell=False)

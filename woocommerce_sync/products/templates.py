@@ -39,7 +39,7 @@ def build_templates(
 	for product, data in catalogue:
 		if product.variation_id:
 			variations.setdefault(product.product_id, []).append((product, data))
-	maker = ItemMaker(settings, client)
+	maker = ItemMaker(settings, client, note=run.note)
 	handled: set[int] = set()
 	for product, data in catalogue:
 		if product.type != "variable" or product.key in paired:

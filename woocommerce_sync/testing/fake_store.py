@@ -949,10 +949,11 @@ def _order_update(store: FakeWooCommerceStore, order_id: int, changes: dict) -> 
 	return copy.deepcopy(order)
 
 
-def _merge_meta(store: FakeWooCommerceStore, order: dict, entries: list[dict]) -> None:
-	"""WC_Data::update_meta_data per entry: the meta with that id is changed; without an id, every
-	meta of that key is replaced by one new entry (add_meta_data with unique)."""
-	meta = order.setdefault("meta_data", [])
+def _merge_meta(store: FakeWooCommerceStore, obj: dict, entries: list[dict]) -> None:
+	"""WC_Data::update_meta_data per entry, for orders, products and customers alike: the meta with
+	that id is changed; without an id, every meta of that key is replaced by one new entry
+	(add_meta_data with unique)."""
+	meta = obj.setdefault("meta_data", [])
 	for entry in entries:
 		by_id = next((m for m in meta if entry.get("id") and m.get("id") == entry["id"]), None)
 		if by_id is not None:
@@ -1438,6 +1439,8 @@ def _product_update(
 			continue  # a variable product's prices are its variations'
 		if key == "dimensions" and isinstance(value, dict):
 			product.setdefault("dimensions", {}).update(value)
+		elif key == "meta_data" and isinstance(value, list):
+			_merge_meta(store, product, value)
 		elif key == "categories" and isinstance(value, list):
 			# wp_set_object_terms by id: unknown ids are dropped; the answer names each category.
 			ids = [int(c.get("id") or 0) for c in value if isinstance(c, dict)]
@@ -1656,7 +1659,9 @@ def _customer_update(store: FakeWooCommerceStore, customer_id: int, changes: dic
 			continue
 		if key in ("billing", "shipping") and isinstance(value, dict):
 			customer[key].update({k: v for k, v in value.items() if k in customer[key]})
-		elif key in ("email", "first_name", "last_name", "meta_data"):
+		elif key == "meta_data" and isinstance(value, list):
+			_merge_meta(store, customer, value)
+		elif key in ("email", "first_name", "last_name"):
 			customer[key] = value
 	store._stamp(customer)
 	return copy.deepcopy(customer)

@@ -17,6 +17,7 @@ from woocommerce_sync.core.store_info import probe_store
 from woocommerce_sync.core.store_url import StoreURLError, normalize_store_url
 from woocommerce_sync.desk import health
 from woocommerce_sync.manual_access import check_store
+from woocommerce_sync.mapping.field_rules import check_rules
 from woocommerce_sync.orders.currency import store_currency_warnings, validate_currency_settings
 from woocommerce_sync.products.settings_checks import validate_product_settings
 
@@ -32,6 +33,7 @@ class WooCommerceIntegrationSettings(Document):
 		self.validate_fractional_quantities()
 		self.validate_sale_workflow()
 		validate_currency_settings(self)
+		check_rules(self)
 		self.warn_about_store_currency()
 
 	def validate_store_url(self) -> None:
