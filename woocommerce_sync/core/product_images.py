@@ -30,6 +30,7 @@ class ItemImage:
 	key: str  # the File's content hash
 	url: str  # the public, absolute URL of the file
 	name: str
+	file: str = ""  # the ERPNext File, when the image is one
 
 
 @dataclass(frozen=True)
