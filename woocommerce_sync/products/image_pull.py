@@ -147,7 +147,7 @@ class ImagePull:
 			)
 		what = {
 			"too_large": _("it is larger than the store's Largest Image to Pull ({0} MB)").format(
-				round(self.limit / 1024 / 1024, 2)
+				f"{self.limit / 1024 / 1024:g}"
 			),
 			"not_image": _("it is not an image"),
 			"status": _("the store's server did not give the file"),

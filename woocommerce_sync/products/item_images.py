@@ -81,14 +81,15 @@ def _image(file: frappe._dict) -> ItemImage:
 	return ItemImage(
 		key=file.content_hash or f"file:{file.name}",
 		url=get_url(file.file_url),
-		name=file.file_name or posixpath.basename(file.file_url or ""),
+		# The attachment's title in WordPress: the file name without its extension, as an upload gets.
+		name=posixpath.splitext(file.file_name or posixpath.basename(file.file_url or ""))[0],
 		file=file.name,
 	)
 
 
 def _external(url: str) -> ItemImage:
 	key = "url:" + hashlib.sha1(url.encode()).hexdigest()
-	return ItemImage(key=key, url=url, name=posixpath.basename(urlsplit(url).path))
+	return ItemImage(key=key, url=url, name=posixpath.splitext(posixpath.basename(urlsplit(url).path))[0])
 
 
 def _private_message(item_code: str, file_name: str) -> str:
