@@ -16,6 +16,7 @@ import itertools
 import json
 import math
 import random
+import sys
 import threading
 import time
 from collections import Counter
@@ -148,6 +149,10 @@ class FakeWooCommerceStore:
 				with store.connection_lock:
 					store.connections_opened += 1
 				super().process_request(request, client_address)
+
+			def handle_error(self, request, client_address):
+				if not isinstance(sys.exc_info()[1], ConnectionError):
+					super().handle_error(request, client_address)  # a reader hanging up is no error
 
 		self._server = Server(("127.0.0.1", port), _handler_for(self))
 		threading.Thread(
