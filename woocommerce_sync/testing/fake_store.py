@@ -1600,6 +1600,21 @@ def _public_image(store: FakeWooCommerceStore, attachment: dict) -> dict:
 	}
 
 
+def site_files(public_dir: str):
+	"""A `fetch_image` that reads /files/... srcs from a site's public folder: the store reaching
+	the site's public URL, where no web server runs (bench tests, benchmarks)."""
+	root = Path(public_dir).resolve()
+
+	def fetch(src: str) -> tuple[bytes, str] | None:
+		path = (root / unquote(urlsplit(src).path).lstrip("/")).resolve()
+		if not urlsplit(src).path.startswith("/files/") or root not in path.parents or not path.is_file():
+			return None
+		types = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif"}
+		return path.read_bytes(), types.get(path.suffix.lower(), "application/octet-stream")
+
+	return fetch
+
+
 def _fetch_over_http(src: str) -> tuple[bytes, str] | None:
 	"""WordPress's download_url: a GET with a timeout; None for anything but a 200."""
 	try:

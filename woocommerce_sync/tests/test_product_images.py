@@ -2,9 +2,7 @@
 
 import io
 import json
-import os
 import random
-from urllib.parse import urlsplit
 
 import frappe
 from PIL import Image
@@ -12,7 +10,9 @@ from PIL import Image
 from woocommerce_sync.constants import IMAGE_LINK, IMAGES_TO_ERPNEXT, IMAGES_TO_WOOCOMMERCE, SETTINGS
 from woocommerce_sync.products.export import export_item
 from woocommerce_sync.products.images import sync_store_images
-from woocommerce_sync.tests.product_utils import paired_items
+from woocommerce_sync.products.pull import pull_product
+from woocommerce_sync.testing.fake_store import site_files
+from woocommerce_sync.tests.product_utils import make_item, paired_items
 from woocommerce_sync.tests.utils import StoreTestCase
 
 
@@ -55,18 +55,9 @@ class ImageTestCase(StoreTestCase):
 		super().setUp()
 		frappe.db.set_value(SETTINGS, self.store, "image_direction", self.direction)
 		frappe.db.commit()
-		# The store downloads a src from the site's public URL: here straight from the site's public
-		# folder (the fake store's thread has no site of its own, and run-tests serves no HTTP).
-		public = os.path.abspath(frappe.get_site_path("public"))
-
-		def fetch(src: str):
-			path = os.path.join(public, urlsplit(src).path.lstrip("/"))
-			if not urlsplit(src).path.startswith("/files/") or not os.path.exists(path):
-				return None
-			with open(path, "rb") as f:
-				return f.read(), "image/png"
-
-		self.fake.fetch_image = fetch
+		# The store downloads a src from the site's public URL: here from the site's public folder
+		# (run-tests serves no HTTP).
+		self.fake.fetch_image = site_files(frappe.get_site_path("public"))
 		self.addCleanup(lambda: (frappe.db.set_value(SETTINGS, self.store, "enabled", 0), frappe.db.commit()))
 
 	def product_of(self, item_code: str) -> dict:
@@ -165,6 +156,34 @@ class TestPushImages(ImageTestCase):
 		self.assertEqual(self.fake.request_count("POST", "/wp-json/wc/v3/products/batch"), 0)
 		self.assertEqual(again.counts["skipped"], 2)
 
+	def test_template_images_go_to_the_product_and_a_variant_image_to_its_variation(self):
+		from erpnext.controllers.item_variant import create_variant
+
+		from woocommerce_sync.products.pull import ensure_attribute
+
+		code = f"IMGTPL{frappe.generate_hash(length=5).upper()}"
+		ensure_attribute("Size", ["S", "M"])
+		make_item(code, (self.store,), has_variants=1, attributes=[{"attribute": "Size"}])
+		variants = []
+		for size in ("S", "M"):
+			variant = create_variant(code, {"Size": size})
+			variant.item_code = f"{code}-{size}"
+			variants.append(variant.insert(ignore_permissions=True).name)
+		attach(code, "template.png")
+		attach(variants[1], "medium.png")
+		frappe.db.commit()
+
+		run = export_item(code, self.store)
+		self.assertEqual(run.failures, [])
+		product = self.product_of(code)
+		self.assertEqual(names(product["images"]), ["template"])
+		by_sku = {self.fake.variations[v]["sku"]: self.fake.variations[v] for v in product["variations"]}
+		self.assertEqual(names([by_sku[variants[1]]["image"]]), ["medium"])
+		self.assertIsNone(by_sku[variants[0]]["image"])
+		media = len(self.fake.media)
+		export_item(code, self.store)
+		self.assertEqual(len(self.fake.media), media)
+
 
 class TestPullImages(ImageTestCase):
 	direction = IMAGES_TO_ERPNEXT
@@ -199,6 +218,24 @@ class TestPullImages(ImageTestCase):
 		self.assertEqual(len(self.fake.downloads), 2)
 		self.assertEqual(len(self.files_of(first)), 2)
 		self.assertEqual(again.counts["skipped"], 2)
+
+	def test_a_variation_image_that_is_also_in_the_gallery_is_downloaded_once(self):
+		parent = self.fake.add_variable_product(f"IMGVAR{frappe.generate_hash(length=5).upper()}", ("S", "M"))
+		template = pull_product(self.store, parent["id"])["item_code"]
+		shared = self.fake.add_media(png(), "shared.png")
+		self.fake.products[parent["id"]]["images"] = [shared]
+		small = self.fake.variations[parent["variations"][0]]
+		small["image"] = shared
+		downloads = len(self.fake.downloads)
+
+		run = sync_store_images(self.store, "Manual")
+		self.assertEqual(run.failures, [])
+		self.assertEqual(len(self.fake.downloads), downloads + 1)
+		variant = frappe.db.get_value("Item", {"variant_of": template, "item_code": small["sku"]})
+		self.assertEqual(
+			frappe.db.get_value("Item", variant, "image"), frappe.db.get_value("Item", template, "image")
+		)
+		self.assertEqual(len(self.files_of(variant)), 1)
 
 	def test_size_limit_and_missing_files_fail_per_item(self):
 		big_one, missing_one, fine = paired_items(self.fake, self.store, 3)
