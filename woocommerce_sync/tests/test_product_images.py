@@ -9,7 +9,7 @@ from PIL import Image
 
 from woocommerce_sync.constants import IMAGE_LINK, IMAGES_TO_ERPNEXT, IMAGES_TO_WOOCOMMERCE, SETTINGS
 from woocommerce_sync.products.export import export_item
-from woocommerce_sync.products.images import sync_store_images
+from woocommerce_sync.products.images import sync_images, sync_store_images
 from woocommerce_sync.products.pull import pull_product
 from woocommerce_sync.testing.fake_store import site_files
 from woocommerce_sync.tests.product_utils import make_item, paired_items
@@ -155,6 +155,25 @@ class TestPushImages(ImageTestCase):
 		again = sync_store_images(self.store, "Manual")
 		self.assertEqual(self.fake.request_count("POST", "/wp-json/wc/v3/products/batch"), 0)
 		self.assertEqual(again.counts["skipped"], 2)
+
+	def test_a_new_product_whose_image_the_store_cannot_download_is_made_without_it(self):
+		code = make_item(f"IMGNEW{frappe.generate_hash(length=5).upper()}", (self.store,))
+		gone = attach(code, "unreachable.png")
+		self.fake.unreachable_images.add(frappe.utils.get_url(gone.file_url))
+		frappe.db.commit()
+		run = export_item(code, self.store)
+		self.assertEqual(run.counts["created"], 1)
+		(failure,) = run.failures
+		self.assertIn("did not take its images", failure["reason"])
+		self.assertEqual(self.product_of(code)["images"], [])
+		self.assertFalse(frappe.db.exists(IMAGE_LINK, {"store": self.store, "item": code}))
+
+	def test_sync_images_needs_a_direction(self):
+		frappe.db.set_value(SETTINGS, self.store, "image_direction", "Off")
+		frappe.db.commit()
+		with self.assertRaises(frappe.ValidationError) as refused:
+			sync_images(self.store)
+		self.assertIn("does not sync images", str(refused.exception))
 
 	def test_template_images_go_to_the_product_and_a_variant_image_to_its_variation(self):
 		from erpnext.controllers.item_variant import create_variant
