@@ -18,6 +18,7 @@ from woocommerce_sync.core.product_images import (
 	uploads,
 	variation_image_payload,
 )
+from woocommerce_sync.testing.fake_store import site_files
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 A = ItemImage("hash-a", "https://erp.example/files/a.png", "a.png")
@@ -181,6 +182,17 @@ def test_fake_store_refuses_an_unreachable_src_and_makes_nothing(fake_store):
 			api.put("products/10", {"images": [{"id": 999999}]})
 		assert invalid.value.code == "woocommerce_product_invalid_image_id"
 	assert len(fake_store.products) == before
+
+
+def test_site_files_reads_only_public_files(tmp_path):
+	(tmp_path / "files").mkdir()
+	(tmp_path / "files" / "a.png").write_bytes(PNG)
+	(tmp_path / "secret.txt").write_text("no")
+	fetch = site_files(str(tmp_path))
+	assert fetch("https://erp.example/files/a.png") == (PNG, "image/png")
+	assert fetch("https://erp.example/files/../secret.txt") is None
+	assert fetch("https://erp.example/private/files/a.png") is None
+	assert fetch("https://erp.example/files/none.png") is None
 
 
 def test_fake_store_variation_image(fake_store):

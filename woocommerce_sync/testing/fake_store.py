@@ -3,7 +3,9 @@
 Seeded from answers recorded on a real WooCommerce 8.9.1 store (fixtures/), it authenticates like
 WooCommerce (OAuth 1.0a over http, Basic or query keys), pages with X-WP-Total/X-WP-TotalPages,
 filters like the real list endpoints, answers errors with WooCommerce's bodies, and lets a test
-inject latency and faults and count requests and connections.
+inject latency and faults and count requests and connections. Product images are media
+attachments with ids, kept by id or downloaded from a src as WooCommerce does (a src it cannot
+fetch refuses the request), and served at the src it answers.
 """
 
 from __future__ import annotations
@@ -1603,11 +1605,11 @@ def _public_image(store: FakeWooCommerceStore, attachment: dict) -> dict:
 def site_files(public_dir: str):
 	"""A `fetch_image` that reads /files/... srcs from a site's public folder: the store reaching
 	the site's public URL, where no web server runs (bench tests, benchmarks)."""
-	root = Path(public_dir).resolve()
+	files = (Path(public_dir) / "files").resolve()
 
 	def fetch(src: str) -> tuple[bytes, str] | None:
-		path = (root / unquote(urlsplit(src).path).lstrip("/")).resolve()
-		if not urlsplit(src).path.startswith("/files/") or root not in path.parents or not path.is_file():
+		path = (files.parent / unquote(urlsplit(src).path).lstrip("/")).resolve()
+		if files not in path.parents or not path.is_file():
 			return None
 		types = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif"}
 		return path.read_bytes(), types.get(path.suffix.lower(), "application/octet-stream")
