@@ -103,8 +103,8 @@ class ImagePull:
 				)
 				continue
 			self.known.setdefault(item_code, set()).add(image.image_id)
-		if images and not failed:
-			self.set_item_image(item_code, images[0].image_id)
+		if images:
+			self.set_item_image(item_code, images[0].image_id)  # when the first is in ERPNext
 		if new and not failed:
 			self.run.count("updated")
 		elif not new:
