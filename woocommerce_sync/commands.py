@@ -108,6 +108,28 @@ def sync_categories(context, store) -> None:
 		frappe.destroy()
 
 
+@woocommerce.command("sync-images")
+@click.option("--store", required=True, help="Name of the WooCommerce Integration Settings document")
+@pass_context
+def sync_images(context, store) -> None:
+	"""Item images <-> product images of every Item the store sells, in the store's Sync Images direction."""
+	from woocommerce_sync.products.images import count_to_sync, sync_store_images
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		_require_store(store)
+		with click.progressbar(
+			length=count_to_sync(store), label=f"Syncing images of {store}", show_pos=True
+		) as bar:
+			run = sync_store_images(store, "Command", on_progress=bar.update)
+		print_summary(run, kind="image")
+		if run.counts["failed"] or run.error:
+			raise SystemExit(1)
+	finally:
+		frappe.destroy()
+
+
 @woocommerce.command("map-products")
 @click.option("--store", required=True, help="Name of the WooCommerce Integration Settings document")
 @click.option("--create-items", is_flag=True, help="Make an Item for each store product no Item matches")

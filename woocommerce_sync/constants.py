@@ -20,6 +20,7 @@ STORE_CURRENCY = "WooCommerce Store Currency"  # the settings' Currencies table
 ORDER_COUPON = "WooCommerce Order Coupon"
 CATEGORY_LINK = "WooCommerce Category Link"
 ORDER_RETRY = "WooCommerce Order Retry"  # a failed order waiting to be fetched again
+IMAGE_LINK = "WooCommerce Image Link"  # an Item's image and the WooCommerce image it is
 
 # Roles -----------------------------------------------------------------------------------------
 MANAGER_ROLE = "WooCommerce Manager"
@@ -68,6 +69,7 @@ COUPON_JOB = "woocommerce-coupon"
 CUSTOMER_IMPORT_JOB = "woocommerce-import-customers"
 CUSTOMER_PUSH_JOB = "woocommerce-push-customer"
 CATEGORY_SYNC_JOB = "woocommerce-categories"
+IMAGE_SYNC_JOB = "woocommerce-images"
 LONG_QUEUE = "long"
 SHORT_QUEUE = "short"
 
@@ -83,6 +85,9 @@ TRACKING_NOTE_AND_META = "Order Note and Shipment Tracking Meta"
 CATEGORIES_OFF = "Off"
 CATEGORIES_TO_WOOCOMMERCE = "ERPNext to WooCommerce"
 CATEGORIES_TO_ERPNEXT = "WooCommerce to ERPNext"
+# A store's image direction (its Sync Images setting) -----------------------------------------
+IMAGES_TO_WOOCOMMERCE = "ERPNext to WooCommerce"
+IMAGES_TO_ERPNEXT = "WooCommerce to ERPNext"
 
 # Desk ------------------------------------------------------------------------------------------
 IGNORED_ORDER = "WooCommerce Ignored Order"

@@ -1,4 +1,4 @@
-from woocommerce_sync.constants import REQUEST_LOG, SYNC_LOG, WEBHOOK_DELIVERY
+from woocommerce_sync.constants import IMAGE_LINK, REQUEST_LOG, SYNC_LOG, WEBHOOK_DELIVERY
 
 app_name = "woocommerce_sync"
 app_title = "WooCommerce Sync"
@@ -16,6 +16,9 @@ after_migrate = "woocommerce_sync.install.after_migrate"
 before_tests = "erpnext.setup.utils.before_tests"
 
 # Log Settings offers these for automatic clean-up, with the default retention in days.
+# The image sync's memory never keeps anyone from deleting an Item or a File.
+ignore_links_on_delete = [IMAGE_LINK]
+
 default_log_clearing_doctypes = {
 	REQUEST_LOG: 30,
 	SYNC_LOG: 90,
@@ -81,6 +84,7 @@ doctype_js = {
 	"WooCommerce Integration Settings": [
 		"public/js/store_health.js",
 		"public/js/customers_and_categories.js",
+		"public/js/product_images.js",
 	],
 	"Item": "public/js/item.js",
 	"Customer": "public/js/customer.js",

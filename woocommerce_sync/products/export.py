@@ -24,6 +24,7 @@ from woocommerce_sync.core.client import WooCommerceClient, WooCommerceError
 from woocommerce_sync.manual_access import check_store
 from woocommerce_sync.mapping.field_rules import FieldRules
 from woocommerce_sync.products.categories import product_categories
+from woocommerce_sync.products.image_push import ImagePush, pushes_images
 from woocommerce_sync.products.links import (
 	describe,
 	link_item,
@@ -38,6 +39,7 @@ from woocommerce_sync.runs import SyncRun, sync_run
 DIMENSIONS = ("length", "width", "height")
 WATCHED_FIELDS = (
 	"item_name",
+	"image",
 	"description",
 	"weight_per_unit",
 	*(f"woocommerce_{d}" for d in DIMENSIONS),
@@ -141,6 +143,7 @@ class Exporter:
 		self.rules = FieldRules(settings, run.note)
 		self.links = store_links(self.store)
 		self.by_item = {code: key for key, code in self.links.items()}
+		self.images = ImagePush(self.store, run) if pushes_images(settings) else None
 
 	def export(self, item) -> None:
 		if item.has_variants:
@@ -165,13 +168,28 @@ class Exporter:
 					_("Item {0} paired with the shop's {1} by SKU.").format(item.name, describe(*key))
 				)
 			else:
-				created = self.client.post("products", self.new_product(item, "simple"))
+				created = self.send(self.client.post, "products", self.new_product(item, "simple"), item.name)
 				link_item(item.name, self.store, int(created["id"]), 0)
 				self.run.count("created")
 				return
 		endpoint = f"products/{key[0]}/variations/{key[1]}" if key[1] else f"products/{key[0]}"
-		self.client.put(endpoint, self.details(item, variation=bool(key[1])))
+		self.send(self.client.put, endpoint, self.details(item, variation=bool(key[1])), item.name)
 		self.run.count("updated")
+
+	def send(self, call, endpoint: str, fields: dict, item_code: str) -> dict:
+		"""Create or update one product; when the store refuses its images (a src it cannot
+		download), the rest is sent again without them and the Item's failure says why."""
+		try:
+			answer = call(endpoint, fields)
+		except WooCommerceError as exc:
+			if not (
+				self.images and {"images", "image"} & set(fields) and self.images.refused(item_code, exc)
+			):
+				raise
+			answer = call(endpoint, {k: v for k, v in fields.items() if k not in ("images", "image")})
+		if self.images:
+			self.images.remember(item_code, answer)
+		return answer
 
 	def export_template(self, template) -> None:
 		variants = frappe.get_all(
@@ -192,17 +210,30 @@ class Exporter:
 			found = self.client.get("products", {"sku": self.sku(template)})
 			if found:
 				key = (int(found[0]["id"]), 0)
-				self.client.put(f"products/{key[0]}", {**self.details(template), "attributes": attributes})
+				self.send(
+					self.client.put,
+					f"products/{key[0]}",
+					{**self.details(template), "attributes": attributes},
+					template.name,
+				)
 				self.run.count("updated")
 			else:
-				created = self.client.post(
-					"products", {**self.new_product(template, "variable"), "attributes": attributes}
+				created = self.send(
+					self.client.post,
+					"products",
+					{**self.new_product(template, "variable"), "attributes": attributes},
+					template.name,
 				)
 				key = (int(created["id"]), 0)
 				self.run.count("created")
 			link_item(template.name, self.store, *key)
 		else:
-			self.client.put(f"products/{key[0]}", {**self.details(template), "attributes": attributes})
+			self.send(
+				self.client.put,
+				f"products/{key[0]}",
+				{**self.details(template), "attributes": attributes},
+				template.name,
+			)
 			self.run.count("updated")
 		self.export_variants(key[0], [frappe.get_doc("Item", code) for code in variants])
 
@@ -211,7 +242,7 @@ class Exporter:
 			str(v.get("sku") or "").casefold(): int(v["id"])
 			for v in self.client.iter_all(f"products/{product_id}/variations")
 		}
-		create, update, created_for = [], [], []
+		create, update, created_for, updated_for = [], [], [], {}
 		for variant in variants:
 			key = self.by_item.get(variant.name)
 			if key is None and self.sku(variant).casefold() in existing:
@@ -230,11 +261,14 @@ class Exporter:
 				created_for.append(variant.name)
 			else:
 				update.append({"id": key[1], **self.details(variant, variation=True)})
+				updated_for[key[1]] = variant.name
 		update = [fields for fields in update if len(fields) > 1]  # nothing but the id: nothing to send
 		if not create and not update:
 			return
 		answer = self.client.batch(f"products/{product_id}/variations", create=create, update=update)
 		for item_code, made in zip(created_for, answer.get("create", []), strict=False):
+			if made.get("error") and self.images and self.images.refused(item_code, made["error"]):
+				continue
 			if made.get("error"):
 				self.run.fail(
 					item_code,
@@ -243,11 +277,18 @@ class Exporter:
 				)
 				continue
 			link_item(item_code, self.store, product_id, int(made["id"]))
+			if self.images:
+				self.images.remember(item_code, made)
 			self.run.count("created")
 		for made in answer.get("update", []):
+			item_code = updated_for.get(int(made.get("id") or 0), "")
+			if made.get("error") and self.images and self.images.refused(item_code, made["error"]):
+				continue
 			if made.get("error"):
 				self.run.fail(describe(product_id, made.get("id")), str(made["error"].get("message")))
 			else:
+				if self.images:
+					self.images.remember(item_code, made)
 				self.run.count("updated")
 
 	def new_product(self, item, product_type: str | None) -> dict:
@@ -275,6 +316,8 @@ class Exporter:
 		if creating or settings.push_weight_and_dimensions:
 			fields["weight"] = _number(item.weight_per_unit)
 			fields["dimensions"] = {d: _number(item.get(f"woocommerce_{d}")) for d in DIMENSIONS}
+		if self.images:
+			fields.update(self.images.fields(item.name, variation))  # only what changed since last sent
 		source = "Variation" if variation else "Product"
 		self.rules.export(source, {"Item": item}, fields, _("Item {0}").format(item.name))
 		return fields

@@ -3,7 +3,9 @@
 Seeded from answers recorded on a real WooCommerce 8.9.1 store (fixtures/), it authenticates like
 WooCommerce (OAuth 1.0a over http, Basic or query keys), pages with X-WP-Total/X-WP-TotalPages,
 filters like the real list endpoints, answers errors with WooCommerce's bodies, and lets a test
-inject latency and faults and count requests and connections.
+inject latency and faults and count requests and connections. Product images are media
+attachments with ids, kept by id or downloaded from a src as WooCommerce does (a src it cannot
+fetch refuses the request), and served at the src it answers.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import itertools
 import json
 import math
 import random
+import sys
 import threading
 import time
 from collections import Counter
@@ -25,6 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
+from urllib.request import urlopen
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # Registered by WooCommerce itself; a plugin adds its own with register_order_status.
@@ -86,6 +90,7 @@ class FakeWooCommerceStore:
 		self.consumer_key = consumer_key or "ck_" + hashlib.sha1(b"key").hexdigest()
 		self.consumer_secret = consumer_secret or "cs_" + hashlib.sha1(b"secret").hexdigest()
 		self.lock = threading.RLock()
+		self.connection_lock = threading.Lock()
 		self.latency = 0.0
 		self.clock = lambda: datetime.now(timezone.utc)
 		self.orders: dict[int, dict] = {}
@@ -93,6 +98,14 @@ class FakeWooCommerceStore:
 		self.variations: dict[int, dict] = {}
 		self.customers: dict[int, dict] = {}
 		self.categories: dict[int, dict] = {}
+		# The Media Library: attachment id -> the image, its bytes and the path it is served at.
+		self.media: dict[int, dict] = {}
+		# Sideloading: WordPress downloads each new `src` (download_url). `fetch_image(src)` returns
+		# (bytes, content type) or None when it cannot; the default fetches it over HTTP. A src in
+		# `unreachable_images` fails as a download that failed.
+		self.fetch_image = _fetch_over_http
+		self.unreachable_images: set[str] = set()
+		self.downloads: list[str] = []  # the paths of uploads served, in order
 		# WooCommerce > Settings > Accounts and Emails: "generate password" and the New account e-mail
 		# are on by default; every account created while the e-mail is on is noted here.
 		self.generate_password = True
@@ -134,9 +147,14 @@ class FakeWooCommerceStore:
 			allow_reuse_address = True
 
 			def process_request(self, request, client_address):
-				with store.lock:
+				# Not the store lock: a request holding it may make the store download its own upload.
+				with store.connection_lock:
 					store.connections_opened += 1
 				super().process_request(request, client_address)
+
+			def handle_error(self, request, client_address):
+				if not isinstance(sys.exc_info()[1], ConnectionError):
+					super().handle_error(request, client_address)  # a reader hanging up is no error
 
 		self._server = Server(("127.0.0.1", port), _handler_for(self))
 		threading.Thread(
@@ -394,6 +412,40 @@ class FakeWooCommerceStore:
 				for index in range(1, n + 1)
 			]
 
+	def add_media(
+		self, content: bytes, file_name: str, content_type: str = "image/png", name: str = "", alt: str = ""
+	) -> dict:
+		"""An image in the Media Library (as uploaded in WordPress), served at its `src`."""
+		with self.lock:
+			return _public_image(self, self._attach(content, file_name, content_type, name, alt))
+
+	def _attach(self, content: bytes, file_name: str, content_type: str, name: str, alt: str) -> dict:
+		"""wp_insert_attachment: the file under uploads/<year>/<month>/, renamed -1, -2... when taken."""
+		now = self.clock()
+		stem, dot, extension = file_name.rpartition(".") if "." in file_name else (file_name, "", "")
+		taken = {m["path"] for m in self.media.values()}
+		path, n = f"/wp-content/uploads/{now:%Y/%m}/{file_name}", 0
+		while path in taken:
+			n += 1
+			path = f"/wp-content/uploads/{now:%Y/%m}/{stem}-{n}{dot}{extension}"
+		attachment = {
+			"id": self.next_id(),
+			"date_created": _gmt(now),
+			"date_created_gmt": _gmt(now),
+			"date_modified": _gmt(now),
+			"date_modified_gmt": _gmt(now),
+			"path": path,
+			"name": name or stem,
+			"alt": alt,
+			"content": content,
+			"content_type": content_type,
+		}
+		self.media[attachment["id"]] = attachment
+		return attachment
+
+	def image_src(self, attachment: dict) -> str:
+		return f"{self.url}{attachment['path']}"
+
 	def register_order_status(self, status: str) -> None:
 		"""What a plugin adding a status (partial-shipped, ...) does; unknown ones are a 400 in lists."""
 		with self.lock:
@@ -628,6 +680,11 @@ def _handler_for(store: FakeWooCommerceStore) -> type[BaseHTTPRequestHandler]:
 			query = dict(parse_qsl(parts.query, keep_blank_values=True))
 			length = int(self.headers.get("Content-Length") or 0)
 			raw = self.rfile.read(length) if length else b""
+			if parts.path.startswith("/wp-content/uploads/") and self.command == "GET":
+				# The web server, not the API: no faults, and no store lock, as the store may be
+				# downloading its own upload (a src it serves) while it holds the lock.
+				store.downloads.append(parts.path)
+				return self._send_upload(parts.path)
 			with store.lock:
 				store.requests.append(
 					{"method": self.command, "path": parts.path, "query": query, "body": raw}
@@ -717,6 +774,16 @@ def _handler_for(store: FakeWooCommerceStore) -> type[BaseHTTPRequestHandler]:
 				self._send_raw(200, full[: len(full) // 2], "application/json; charset=UTF-8")
 				return True
 			return False
+
+		def _send_upload(self, path: str) -> None:
+			"""The web server serving wp-content/uploads: the file, or its 404 page."""
+			found = next((m for m in list(store.media.values()) if m["path"] == path), None)
+			if not found or found["content"] is None:
+				return self._send_raw(404, b"<html><body>Not Found</body></html>", "text/html")
+			try:
+				self._send_raw(200, found["content"], found["content_type"])
+			except (BrokenPipeError, ConnectionResetError):
+				self.close_connection = True  # the reader stopped early (a file over its size limit)
 
 		def _send(self, status: int, payload: Any, headers: dict | None = None) -> None:
 			body = json.dumps(payload).encode()
@@ -1403,7 +1470,11 @@ def _product_create(store: FakeWooCommerceStore, body: dict, check_sku: bool = T
 	product["id"] = store.next_id()
 	store._stamp(product, created=True)
 	store.products[product["id"]] = product
-	return _product_update(store, product, {k: v for k, v in body.items() if k != "id"}, check_sku)
+	try:
+		return _product_update(store, product, {k: v for k, v in body.items() if k != "id"}, check_sku)
+	except ApiError:
+		del store.products[product["id"]]  # a refused create (an image it could not download) makes nothing
+		raise
 
 
 def _variation_create(store: FakeWooCommerceStore, parent: dict, body: dict) -> dict:
@@ -1412,7 +1483,12 @@ def _variation_create(store: FakeWooCommerceStore, parent: dict, body: dict) -> 
 	store._stamp(variation, created=True)
 	store.variations[variation["id"]] = variation
 	parent.setdefault("variations", []).append(variation["id"])
-	return _product_update(store, variation, {k: v for k, v in body.items() if k != "id"})
+	try:
+		return _product_update(store, variation, {k: v for k, v in body.items() if k != "id"})
+	except ApiError:
+		del store.variations[variation["id"]]
+		parent["variations"].remove(variation["id"])
+		raise
 
 
 def _all_products(store: FakeWooCommerceStore) -> list[dict]:
@@ -1432,6 +1508,14 @@ def _product_update(
 		and any(p.get("sku") == changes["sku"] and p["id"] != product["id"] for p in _all_products(store))
 	):
 		raise ApiError(400, "product_invalid_sku", "Invalid or duplicated SKU.")
+	# Images first: a download that fails refuses the whole request before anything changed.
+	# A product has `images`, a variation one `image`; each ignores the other.
+	images, image = changes.pop("images", None), changes.pop("image", None)
+	if product["id"] in store.variations:
+		found = _attachments(store, [image]) if image else []
+		product["image"] = _public_image(store, found[0]) if found else product.get("image")
+	elif images is not None:
+		product["images"] = [_public_image(store, a) for a in _attachments(store, images)]
 	quantity = changes.pop("stock_quantity", None)
 	variable = product.get("type") == "variable"
 	for key, value in changes.items():
@@ -1465,6 +1549,84 @@ def _product_update(
 		_set_active_price(store, product)
 	store._stamp(product)
 	return copy.deepcopy(product)
+
+
+def _attachments(store: FakeWooCommerceStore, images: Any) -> list[dict]:
+	"""WC_REST_Products_Controller::set_product_images: `{"id"}` keeps an attachment (it must be an
+	image), `{"src"}` downloads the file into a new one (a failed download refuses the request with
+	woocommerce_product_image_upload_error); `name` and `alt` update the attachment."""
+	found = []
+	for image in [i for i in images if i] if isinstance(images, list) else []:
+		attachment_id = int(image.get("id") or 0)
+		if not attachment_id and image.get("src"):
+			attachment = _sideload(store, str(image["src"]))
+		elif attachment_id in store.media:
+			attachment = store.media[attachment_id]
+		else:
+			raise ApiError(
+				400, "woocommerce_product_invalid_image_id", f"#{attachment_id} is an invalid image ID."
+			)
+		if image.get("alt"):
+			attachment["alt"] = str(image["alt"])
+		if image.get("name"):
+			attachment["name"] = str(image["name"])
+		found.append(attachment)
+	return found
+
+
+def _sideload(store: FakeWooCommerceStore, src: str) -> dict:
+	"""wc_rest_upload_image_from_url: download the file; only image types are accepted."""
+	fetched = None if src in store.unreachable_images else store.fetch_image(src)
+	if fetched is None:
+		raise ApiError(
+			400,
+			"woocommerce_product_image_upload_error",
+			f"Error getting remote image {src}. Error: Not Found",
+		)
+	content, content_type = fetched
+	file_name = unquote(urlsplit(src).path.rsplit("/", 1)[-1]) or "image"
+	if not content_type.startswith("image/"):
+		raise ApiError(
+			400,
+			"woocommerce_product_image_upload_error",
+			f"Invalid image: Sorry, you are not allowed to upload this file type. ({file_name})",
+		)
+	return store._attach(content, file_name, content_type, "", "")
+
+
+def _public_image(store: FakeWooCommerceStore, attachment: dict) -> dict:
+	"""An image as the REST API shows it (WC_REST_Products_Controller::get_images)."""
+	fields = ("id", "date_created", "date_created_gmt", "date_modified", "date_modified_gmt")
+	return {
+		**{k: attachment[k] for k in fields},
+		"src": store.image_src(attachment),
+		"name": attachment["name"],
+		"alt": attachment["alt"],
+	}
+
+
+def site_files(public_dir: str):
+	"""A `fetch_image` that reads /files/... srcs from a site's public folder: the store reaching
+	the site's public URL, where no web server runs (bench tests, benchmarks)."""
+	files = (Path(public_dir) / "files").resolve()
+
+	def fetch(src: str) -> tuple[bytes, str] | None:
+		path = (files.parent / unquote(urlsplit(src).path).lstrip("/")).resolve()
+		if files not in path.parents or not path.is_file():
+			return None
+		types = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif"}
+		return path.read_bytes(), types.get(path.suffix.lower(), "application/octet-stream")
+
+	return fetch
+
+
+def _fetch_over_http(src: str) -> tuple[bytes, str] | None:
+	"""WordPress's download_url: a GET with a timeout; None for anything but a 200."""
+	try:
+		with urlopen(src, timeout=5) as answer:
+			return answer.read(), answer.headers.get_content_type()
+	except (OSError, ValueError):
+		return None
 
 
 def _set_active_price(store: FakeWooCommerceStore, product: dict) -> None:
