@@ -15,7 +15,7 @@ from rq.job import Job
 
 from woocommerce_sync import jobs
 from woocommerce_sync.constants import IMPORT_PAGE, ORDER_PAGE_JOB, SYNC_LOG
-from woocommerce_sync.orders import sync_sales_orders
+from woocommerce_sync.orders import import_pages, sync_sales_orders
 from woocommerce_sync.orders.sync_sales_orders import enqueue_sync, sync_store
 from woocommerce_sync.testing.site_server import queued_jobs_set_aside, run_workers
 from woocommerce_sync.tests.utils import StoreTestCase
@@ -136,7 +136,10 @@ class TestCursor(PageJobTestCase):
 				)
 				frappe.db.commit()
 
-		with patch.object(sync_sales_orders, "_import_leased", page_one_holder_dies):
+		with (
+			patch.object(sync_sales_orders, "_import_leased", page_one_holder_dies),
+			patch.object(import_pages.PagedRun, "_queue_page_job"),  # the reader alone, no worker
+		):
 			run = sync_store(self.store, "Scheduler")
 		self.assertEqual(seen, [(1, 1), (2, 1), (3, 1), (1, 2)])
 		self.assertEqual((run.counts["created"], run.counts["failed"]), (250, 0), run.failures)
