@@ -32,7 +32,7 @@ from frappe.utils import now_datetime
 from woocommerce_sync import jobs
 from woocommerce_sync.constants import IMPORT_PAGE, ORDER_PAGE_JOB, ORDERS_OPERATION, SYNC_LOG
 from woocommerce_sync.dates import naive_utc
-from woocommerce_sync.runs import LONGEST_JOB, SyncRun
+from woocommerce_sync.runs import LONGEST_JOB, SyncRun, current_job_id
 
 LEASE_SECONDS = 90
 RENEW_AFTER_SECONDS = 15
@@ -148,7 +148,8 @@ def _store(
 
 def lease(sync_log: str) -> LeasedPage | None:
 	"""The run's first page that is Queued or whose lease ran out, leased to this worker; committed."""
-	token = frappe.generate_hash(length=20)
+	# The holder's job id, so a person (or a test) can tell which worker holds which page.
+	token = f"{current_job_id() or 'no job'}/{frappe.generate_hash(length=10)}"
 	frappe.db.sql(
 		f"""
 		update `tab{IMPORT_PAGE}`
@@ -164,7 +165,7 @@ def lease(sync_log: str) -> LeasedPage | None:
 	rows = frappe.db.sql(
 		f"""select name, store, sequence, attempts, params, orders from `tab{IMPORT_PAGE}`
 		where leased_by = %s and status = 'Leased'""",
-		token,
+		(token,),
 		as_dict=True,
 	)
 	frappe.db.commit()
@@ -236,7 +237,7 @@ def clean_stale(store: str) -> None:
 		f"""select page.name from `tab{IMPORT_PAGE}` page
 		left join `tab{SYNC_LOG}` log on log.name = page.sync_log
 		where page.store = %s and (log.name is null or log.status != 'Running')""",
-		store,
+		(store,),
 	)
 	if names:
 		frappe.db.delete(IMPORT_PAGE, {"name": ("in", names)})

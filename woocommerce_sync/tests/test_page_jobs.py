@@ -84,7 +84,7 @@ class TestPageJobsOnWorkers(PageJobTestCase):
 		made = self.fake.generate_orders(250, start=LATER)
 		with queued_jobs_set_aside(), run_workers(2, queues="long") as workers:
 			self.queue_run()
-			victim = self.worker_importing_page_one(workers, {str(order["id"]) for order in made[:100]})
+			victim = self.worker_mid_page(workers, made)
 			workers.kill(victim)  # SIGKILL mid-page: its lease runs out, another worker takes it over
 			log = self.wait_for_run()
 		self.assertEqual(log.failed_count, 0)
@@ -92,19 +92,33 @@ class TestPageJobsOnWorkers(PageJobTestCase):
 		self.assert_every_order_once(made)
 		self.assertFalse(frappe.db.exists(IMPORT_PAGE, {"sync_log": log.name}), "page rows outlived the run")
 
-	def worker_importing_page_one(self, workers, page_one: set[str]):
-		"""The worker whose page job holds page 1, once some of its orders are in (mid-page)."""
+	def worker_mid_page(self, workers, made: list[dict]):
+		"""The worker running the first page job, once the page it holds has some of its orders in."""
 		deadline = time.monotonic() + RUN_TIMEOUT
 		while time.monotonic() < deadline:
 			frappe.db.rollback()
 			log = frappe.db.get_value(SYNC_LOG, {"store": self.store, "status": "Running"})
-			if log:
-				page_job = jobs.job_id(ORDER_PAGE_JOB, self.store, log, 1)
-				worker = workers.running(page_job)
-				if worker and 5 <= len(page_one.intersection(self.order_ids())) < 90:
+			page_job = jobs.job_id(ORDER_PAGE_JOB, self.store, log, 1) if log else None
+			worker = workers.running(page_job) if page_job else None
+			held = (
+				frappe.get_all(
+					IMPORT_PAGE,
+					filters={
+						"sync_log": log,
+						"status": "Leased",
+						"leased_by": ("like", f"{create_job_id(page_job)}/%"),
+					},
+					pluck="sequence",
+				)
+				if worker
+				else []
+			)
+			if held:
+				page_orders = {str(order["id"]) for order in made[(held[0] - 1) * 100 : held[0] * 100]}
+				if 5 <= len(page_orders.intersection(self.order_ids())) < 90:
 					return worker
 			time.sleep(0.2)
-		self.fail("no page job took page 1")
+		self.fail("no page job was seen importing a page")
 
 
 class TestCursor(PageJobTestCase):
