@@ -84,8 +84,11 @@ class TestPageJobsOnWorkers(PageJobTestCase):
 		made = self.fake.generate_orders(250, start=LATER)
 		with queued_jobs_set_aside(), run_workers(2, queues="long") as workers:
 			self.queue_run()
-			victim = self.worker_mid_page(workers, made)
+			victim, sync_log, sequence = self.worker_mid_page(workers, made)
 			workers.kill(victim)  # SIGKILL mid-page: its lease runs out, another worker takes it over
+			self.assertEqual(
+				self.attempts_before_done(sync_log, sequence), 2, "the page was not leased again"
+			)
 			log = self.wait_for_run()
 		self.assertEqual(log.failed_count, 0)
 		self.assertEqual(log.created_count + log.skipped_count, 250, "every order is counted once")
@@ -116,9 +119,27 @@ class TestPageJobsOnWorkers(PageJobTestCase):
 			if held:
 				page_orders = {str(order["id"]) for order in made[(held[0] - 1) * 100 : held[0] * 100]}
 				if 5 <= len(page_orders.intersection(self.order_ids())) < 90:
-					return worker
+					return worker, log, held[0]
 			time.sleep(0.2)
 		self.fail("no page job was seen importing a page")
+
+	def attempts_before_done(self, sync_log: str, sequence: int) -> int:
+		"""How often the page was leased when it was last seen unfinished."""
+		attempts = 0
+		deadline = time.monotonic() + RUN_TIMEOUT
+		while time.monotonic() < deadline:
+			frappe.db.rollback()
+			row = frappe.db.get_value(
+				IMPORT_PAGE,
+				{"sync_log": sync_log, "sequence": sequence},
+				["status", "attempts"],
+				as_dict=True,
+			)
+			if not row or row.status == "Done":
+				return attempts
+			attempts = row.attempts
+			time.sleep(0.2)
+		self.fail("the page was never finished")
 
 
 class TestCursor(PageJobTestCase):
