@@ -79,6 +79,10 @@ class TestPageJobsOnWorkers(PageJobTestCase):
 		self.assertFalse(frappe.db.exists(IMPORT_PAGE, {"sync_log": log.name}), "page rows outlived the run")
 		self.settings.reload()
 		self.assertEqual(str(self.settings.last_sync), made[-1]["date_modified_gmt"].replace("T", " "))
+		self.fake.reset_counters()
+		again = sync_store(self.store, "Scheduler")
+		self.assertEqual((again.counts["created"], again.counts["failed"]), (0, 0))
+		self.assertEqual(self.fake.request_count(), 1, "a run with nothing changed costs one request")
 
 	def test_a_worker_killed_mid_page_loses_nothing_and_doubles_nothing(self):
 		made = self.fake.generate_orders(250, start=LATER)
