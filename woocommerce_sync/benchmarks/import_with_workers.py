@@ -10,7 +10,7 @@ whichever worker is free. Each round imports its own orders (3 lines, two tax ra
 coupon, a buyer no earlier round or run has seen) into a new store record, and prints orders per
 second, the speed-up against the first round, queries per order (every job's MariaDB session
 Questions, summed per run in Redis by orders/import_pages.py), requests per order, the peak RSS of
-each worker (its process and the work-horses it forks, sampled from /proc) and whether every order
+each worker (the largest of its process and the work-horses it forks, sampled from /proc) and whether every order
 exists exactly once. Figures are printed, never asserted.
 
 With WOOCOMMERCE_SYNC_BENCH_STORE_URL, _KEY and _SECRET set, the rounds import all the orders of that
@@ -141,8 +141,8 @@ def _wait_for_run(store: str) -> frappe._dict:
 
 
 class _PeakRss:
-	"""The peak resident memory of each worker: its process and the work-horses it forks per job,
-	all in the worker's session (each worker is a session leader), sampled from /proc."""
+	"""The peak resident memory of each worker: its process and the work-horses it forks per job
+	(the largest of them), sampled from /proc."""
 
 	def __init__(self, workers: list[int]):
 		self.peak_kb = dict.fromkeys(workers, 0)
@@ -166,11 +166,13 @@ class _PeakRss:
 	def _note(self, pid: str) -> None:
 		try:
 			with open(f"/proc/{pid}/stat") as stat:
-				session = int(stat.read().rsplit(")", 1)[1].split()[3])  # state, ppid, pgrp, session
-			if session not in self.peak_kb:
+				_state, parent, _group, session = stat.read().rsplit(")", 1)[1].split()[:4]
+			# The worker is its session's leader; RQ forks each work-horse into a session of its own.
+			worker = next((w for w in (int(session), int(parent)) if w in self.peak_kb), None)
+			if worker is None:
 				return
 			with open(f"/proc/{pid}/status") as status:
 				peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 		except (OSError, ValueError, IndexError, StopIteration):
 			return  # the process ended meanwhile
-		self.peak_kb[session] = max(self.peak_kb[session], peak)
+		self.peak_kb[worker] = max(self.peak_kb[worker], peak)
