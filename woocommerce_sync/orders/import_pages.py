@@ -104,11 +104,16 @@ class PagedRun:
 			self.work(page)
 		else:
 			time.sleep(WAIT_SECONDS)
-		for row in finished_prefix(self.sync_log, self.settled + 1):
+		prefix = finished_prefix(self.sync_log, self.settled + 1)
+		for row in prefix:
 			self.settle(row)
 			frappe.db.delete(IMPORT_PAGE, {"name": row.name})
 			frappe.db.commit()
 			self.settled += 1
+		if not (page or prefix) and not frappe.db.exists(IMPORT_PAGE, {"sync_log": self.sync_log}):
+			# Only a run taken for dead loses its pages (the store's next run deletes them): waiting
+			# would never end. What they held is read again by the next run.
+			raise RuntimeError(f"the pages of run {self.sync_log} were removed before they were imported")
 
 	def _queue_page_job(self, sequence: int) -> None:
 		jobs.enqueue(
