@@ -3,9 +3,10 @@
 The hourly job, the manual import (Desk and bench) and later the webhook job all end in
 `sync_store`, so they cannot disagree. Each order's Sales Order is its own transaction: a bad order
 is rolled back, recorded in the Sync Log and retried next run, and the others go on. Its sale
-documents follow in a step of their own (sales/sync_invoice.py), so they never keep it out. The cursor moves
-only after a whole page is handled, and the database's unique live key keeps one Sales Order
-per order even when two runs race.
+documents follow in a step of their own (sales/sync_invoice.py), so they never keep it out. A run's
+pages are imported by any free worker (orders/import_pages.py, docs/scale.md); the cursor moves
+only over the finished pages in order, and the database's unique live key keeps one Sales Order
+per order even when two runs or two workers race.
 """
 
 import json
