@@ -21,6 +21,7 @@ ORDER_COUPON = "WooCommerce Order Coupon"
 CATEGORY_LINK = "WooCommerce Category Link"
 ORDER_RETRY = "WooCommerce Order Retry"  # a failed order waiting to be fetched again
 IMAGE_LINK = "WooCommerce Image Link"  # an Item's image and the WooCommerce image it is
+IMPORT_PAGE = "WooCommerce Import Page"  # a page of a running order import, leased by a worker
 
 # Roles -----------------------------------------------------------------------------------------
 MANAGER_ROLE = "WooCommerce Manager"
@@ -58,6 +59,7 @@ CUSTOMER_KEY_FIELD = "woocommerce_customer_key"  # unique: "<store>:<customer id
 
 # Background jobs: the id prefix says which job, the rest which store and object ----------------
 ORDER_SYNC_JOB = "woocommerce-sync-orders"
+ORDER_PAGE_JOB = "woocommerce-sync-order-page"  # imports pages of a running order import
 WEBHOOK_JOB = "woocommerce-webhook"
 EXPORT_JOB = "woocommerce-export"
 PUSH_JOB = "woocommerce-push"  # one per Sales Order: ERPNext -> WooCommerce

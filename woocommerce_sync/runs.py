@@ -34,8 +34,16 @@ class SyncRun:
 	"Orders" or "Stock and Prices", which the workspace's charts and the stores' health go by."""
 
 	def __init__(
-		self, store: str, trigger: str, what: str, dry_run: bool = False, operation: str | None = None
+		self,
+		store: str,
+		trigger: str | None,
+		what: str,
+		dry_run: bool = False,
+		operation: str | None = None,
+		log: str | None = None,
 	):
+		"""`log`: count into this running Sync Log instead of opening one (a page job of a run keeps
+		its counts and failures for the run, which ends the log)."""
 		self.store = store
 		self.what = what
 		self.operation = operation
@@ -45,6 +53,9 @@ class SyncRun:
 		self.notes: list[str] = []
 		self.error: str | None = None
 		self._logged: tuple[BaseException, str] | None = None
+		if log:
+			self.log = frappe.get_doc(SYNC_LOG, log)
+			return
 		self.log = frappe.get_doc(
 			{
 				"doctype": SYNC_LOG,
@@ -106,6 +117,17 @@ class SyncRun:
 
 	def note(self, text: str) -> None:
 		self.notes.append(text)
+
+	def results(self) -> dict:
+		"""This part's counts, failures and notes, for the run that ends the log (see `add`)."""
+		return {"counts": self.counts, "failures": self.failures, "notes": self.notes}
+
+	def add(self, results: dict) -> None:
+		"""Add the results of a part of this run (a page another worker imported)."""
+		for outcome, number in results["counts"].items():
+			self.counts[outcome] += number
+		self.failures.extend(results["failures"])
+		self.notes.extend(note for note in results["notes"] if note not in self.notes)
 
 	def finish(self, error: str | None = None) -> None:
 		"""Write counts and failures; `error` is a failure of the whole run (store down, bad keys)."""

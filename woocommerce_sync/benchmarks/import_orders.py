@@ -4,6 +4,8 @@ Run on a test site (it writes real Sales Orders, Customers and Addresses):
     bench --site <test site> execute woocommerce_sync.benchmarks.import_orders.run --kwargs "{'orders': 1000}"
 Prints requests per order, orders per second and peak memory; the figures are what
 docs/development.md and the issue notes quote, never asserted by a timed test.
+`workers` (a list, e.g. [1, 2, 4]): one round per count on that many RQ workers instead
+(benchmarks/import_with_workers.py).
 """
 
 import resource
@@ -13,6 +15,7 @@ from datetime import datetime, timezone
 
 import frappe
 
+from woocommerce_sync.benchmarks.import_with_workers import run_with_workers
 from woocommerce_sync.orders.sync_sales_orders import sync_store
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 from woocommerce_sync.tests.utils import make_importing_settings
@@ -20,7 +23,9 @@ from woocommerce_sync.tests.utils import make_importing_settings
 START = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
 
 
-def run(orders: int = 1000, trace_memory: bool = True) -> dict:
+def run(orders: int = 1000, trace_memory: bool = True, workers: list[int] | None = None) -> dict | list[dict]:
+	if workers:
+		return run_with_workers(orders, workers)
 	with FakeWooCommerceStore() as fake:
 		fake.generate_orders(
 			orders, lines=3, with_tax=True, with_shipping=True, with_coupon=True, start=START

@@ -3,15 +3,17 @@
 The hourly job, the manual import (Desk and bench) and later the webhook job all end in
 `sync_store`, so they cannot disagree. Each order's Sales Order is its own transaction: a bad order
 is rolled back, recorded in the Sync Log and retried next run, and the others go on. Its sale
-documents follow in a step of their own (sales/sync_invoice.py), so they never keep it out. The cursor moves
-only after a whole page is handled, and the database's unique live key keeps one Sales Order
-per order even when two runs race.
+documents follow in a step of their own (sales/sync_invoice.py), so they never keep it out. A run's
+pages are imported by any free worker (orders/import_pages.py, docs/scale.md); the cursor moves
+only over the finished pages in order, and the database's unique live key keeps one Sales Order
+per order even when two runs or two workers race.
 """
 
 import json
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -23,7 +25,7 @@ from frappe.utils import cint, get_datetime, getdate
 from frappe.utils.html_utils import sanitize_html
 
 from woocommerce_sync import jobs
-from woocommerce_sync.connection import explain, get_client
+from woocommerce_sync.connection import explain, get_client, log_request
 from woocommerce_sync.constants import (
 	MANAGER_ROLES,
 	ORDER_EMAIL_FIELD,
@@ -36,6 +38,7 @@ from woocommerce_sync.core.client import (
 	BACKGROUND,
 	MAX_PER_PAGE,
 	ClientProfile,
+	RequestRecord,
 	WooCommerceClient,
 	WooCommerceError,
 	WooCommerceNotFound,
@@ -54,11 +57,12 @@ from woocommerce_sync.core.order_mapping import (
 	map_order,
 	should_import,
 )
+from woocommerce_sync.core.read_ahead import read_ahead
 from woocommerce_sync.dates import naive_utc, site_date, site_to_utc, stored_utc
 from woocommerce_sync.desk import health
 from woocommerce_sync.manual_access import check_documents, check_store, import_needs
 from woocommerce_sync.mapping.field_rules import FieldRules
-from woocommerce_sync.orders import retries
+from woocommerce_sync.orders import import_pages, retries
 from woocommerce_sync.orders.coupons import fill_coupons
 from woocommerce_sync.orders.currency import CurrencyRoutes
 from woocommerce_sync.orders.customers import CustomerResolver, drop_refused_emails
@@ -84,6 +88,7 @@ CONFLICTS = (
 )
 CONFLICT_ATTEMPTS = 3
 DELETED_STATUS = "deleted"  # shown as the WooCommerce Status of an order deleted in the store
+DATE_FILTERS = ("created_after", "created_before")
 
 
 @dataclass
@@ -179,24 +184,23 @@ def sync_store(
 	`profile`: INTERACTIVE when a person waits for the answer (Sync this Order with ERPNext)."""
 	filters = filters or ImportFilters()
 	settings = frappe.get_doc(SETTINGS, store)
+	started_queries = import_pages.session_queries()
 	with sync_run(store, trigger, "order sync", dry_run=dry_run, operation=ORDERS_OPERATION) as run:
 		done = 0
+
+		def progress(count: int) -> None:
+			nonlocal done
+			done += count
+			if on_progress:
+				on_progress(count)
+			if notify_user:
+				frappe.publish_realtime(
+					"woocommerce_import_progress", {"store": store, "done": done}, user=notify_user
+				)
+
 		with get_client(settings, profile) as client:
 			importer = OrderImporter(settings, run, filters, dry_run, client)
-			for page in _pages(client, settings, filters):
-				importer.import_page(page.orders)
-				importer.cancel_gone(page.gone)
-				importer.fail_unreadable(page.unreadable)
-				done += len(page.orders) + len(page.gone)
-				if filters.incremental and page.newest_modified and not dry_run:
-					_advance_cursor(settings, page.newest_modified)
-				frappe.db.commit()
-				if on_progress:
-					on_progress(len(page.orders) + len(page.gone))
-				if notify_user:
-					frappe.publish_realtime(
-						"woocommerce_import_progress", {"store": store, "done": done}, user=notify_user
-					)
+			_read_and_import(settings, run, importer, filters, dry_run, profile, progress)
 			if filters.incremental and not dry_run:
 				retry_sale_steps(importer.sale, importer.succeeded_ids | importer.failed_ids)
 			if then and not dry_run:
@@ -215,7 +219,21 @@ def sync_store(
 		frappe.publish_realtime(
 			"woocommerce_import_done", {"store": store, "sync_log": run.name, **run.counts}, user=notify_user
 		)
+	import_pages.add_queries(run.name, import_pages.session_queries() - started_queries)
 	return run
+
+
+def import_queued_pages(store: str, sync_log: str) -> None:
+	"""A page job: import the run's pages until none is left to lease, on any worker of any machine
+	sharing the site's database and Redis. Queued by the run's reader (orders/import_pages.py)."""
+	started_queries = import_pages.session_queries()
+	settings = frappe.get_doc(SETTINGS, store)
+	try:
+		with get_client(settings) as client:
+			while page := import_pages.lease(sync_log):
+				_import_leased(settings, page, client)
+	finally:
+		import_pages.add_queries(sync_log, import_pages.session_queries() - started_queries)
 
 
 def pull_orders(settings: Document, run: SyncRun, orders: list[dict]) -> None:
@@ -262,11 +280,113 @@ def _list_params(settings, filters: ImportFilters) -> dict[str, str]:
 	return params
 
 
-def _pages(client: WooCommerceClient, settings, filters: ImportFilters) -> Iterator[OrderPage]:
+def _read_and_import(
+	settings,
+	run: SyncRun,
+	importer: "OrderImporter",
+	filters: ImportFilters,
+	dry_run: bool,
+	profile: ClientProfile,
+	progress: Callable[[int], None],
+) -> None:
+	"""The reader of a run: pages come from the store one ahead (a thread with a client of its own,
+	whose calls are logged here), are stored for any worker to import (orders/import_pages.py), and
+	settle in sequence: their counts join the run and the cursor moves past them. Orders deleted in
+	the store and unreadable ones (by-id pages) are handled here at once."""
+	advance = filters.incremental and not dry_run
+
+	def settle(row: frappe._dict) -> None:
+		run.add(row.results)
+		importer.succeeded_ids.update(row.results["succeeded"])
+		importer.failed_ids.update(row.results["failed"])
+		if advance and row.newest_modified:
+			_advance_cursor(settings, row.newest_modified)
+		progress(row.results["handled"])
+
+	import_pages.clean_stale(settings.name)
+	pages = import_pages.PagedRun(
+		run.name,
+		settings.name,
+		_page_params(filters, dry_run),
+		work=lambda page: _import_leased(settings, page, importer.sale.client),
+		settle=settle,
+	)
+	retry = retries.pending_ids(settings.name) if filters.incremental else []
+	calls: list[RequestRecord] = []
+	with get_client(settings, profile) as feed:
+		feed.on_request = calls.append
+		try:
+			with closing(read_ahead(_pages(feed, settings, filters, retry))) as feed_pages:
+				for page in feed_pages:
+					_log_calls(calls)
+					if page.gone or page.unreadable:
+						importer.cancel_gone(page.gone)
+						importer.fail_unreadable(page.unreadable)
+						progress(len(page.gone))
+					if page.orders:
+						pages.add(page.orders, page.newest_modified)
+		except WooCommerceError:
+			pages.finish()  # what was read is imported and the cursor moves past it; then the run fails
+			raise
+		finally:
+			_log_calls(calls)
+	pages.finish()
+
+
+def _import_leased(settings, page: import_pages.LeasedPage, client: WooCommerceClient) -> None:
+	"""One stored page, imported as a part of its run (here or in a page job): its counts, failures
+	and notes go on the page's row, which the reader adds to the Sync Log as the cursor passes it."""
+	filters, dry_run = _from_page_params(page.params)
+	part = import_pages.PagePart(page, dry_run)
+	importer = OrderImporter(settings, part, filters, dry_run, client)
+	if page.exhausted:
+		for order in page.orders:
+			importer._failed(
+				_order_id(order),
+				_(
+					"WooCommerce store {0}, order {1}: the workers importing its page stopped {2} times "
+					"(killed, out of memory or timed out); it is fetched again on the next sync"
+				).format(settings.name, _order_id(order), import_pages.MAX_ATTEMPTS),
+			)
+	else:
+		importer.import_page(page.orders)
+	results = {
+		**part.results(),
+		"succeeded": sorted(importer.succeeded_ids),
+		"failed": sorted(importer.failed_ids),
+		"handled": len(page.orders),
+	}
+	import_pages.finish(page, results, "Failed" if page.exhausted else "Done")
+
+
+def _page_params(filters: ImportFilters, dry_run: bool) -> dict:
+	values = asdict(filters)
+	for key in DATE_FILTERS:
+		values[key] = values[key] and values[key].isoformat()
+	return {"filters": values, "dry_run": bool(dry_run)}
+
+
+def _from_page_params(params: dict) -> tuple[ImportFilters, bool]:
+	values = dict(params["filters"])
+	for key in DATE_FILTERS:
+		values[key] = values[key] and datetime.fromisoformat(values[key])
+	return ImportFilters(**values), params["dry_run"]
+
+
+def _log_calls(calls: list[RequestRecord]) -> None:
+	"""Request Log rows of the reading thread's calls, written from the job's own thread."""
+	while calls:
+		log_request(calls.pop(0))
+
+
+def _pages(
+	client: WooCommerceClient, settings, filters: ImportFilters, retry: list[int]
+) -> Iterator[OrderPage]:
+	"""The run's pages; runs in the reading thread, so it only calls the store (`retry`: the ids of
+	the store's retry rows, read beforehand)."""
 	if filters.ids:
 		yield from _pages_by_id(client, filters.ids)
 	elif filters.incremental:
-		retry = retries.pending_ids(settings.name)
 		if retry:
 			yield from _pages_by_id(client, retry)
 		yield from iter_modified_orders(client, _since(settings), _statuses(settings, filters))

@@ -75,8 +75,14 @@ class Workers:
 		return next((p for p in self.processes if p.pid in pids and p.poll() is None), None)
 
 	def kill(self, process: subprocess.Popen) -> None:
-		"""SIGKILL the worker's whole process group (each worker is a session leader): no clean-up,
-		no job marked failed, as when its machine loses power."""
+		"""SIGKILL the worker and the work-horse running its job: no clean-up, no job marked failed,
+		as when its machine loses power. RQ forks the horse into a session of its own, so killing the
+		worker's group alone would leave the horse running the job: the worker is stopped first (it
+		forks no new horse), then its children's groups and its own are killed."""
+		os.kill(process.pid, signal.SIGSTOP)
+		for child in _children(process.pid):
+			with contextlib.suppress(ProcessLookupError):
+				os.killpg(child, signal.SIGKILL)
 		os.killpg(process.pid, signal.SIGKILL)
 		process.wait()
 
@@ -158,6 +164,22 @@ def _wait_until_ready(url: str, process: subprocess.Popen) -> None:
 def _bin(name: str) -> Path:
 	"""A console script of the bench's own environment (the one running this code)."""
 	return Path(sys.executable).parent / name
+
+
+def _children(pid: int) -> list[int]:
+	"""The processes whose parent is `pid`, from /proc."""
+	children = []
+	for entry in os.listdir("/proc"):
+		if not entry.isdigit():
+			continue
+		try:
+			with open(f"/proc/{entry}/stat") as stat:
+				parent = int(stat.read().rsplit(")", 1)[1].split()[1])  # state, ppid
+		except (OSError, ValueError, IndexError):
+			continue  # the process ended meanwhile
+		if parent == pid:
+			children.append(int(entry))
+	return children
 
 
 def _free_port() -> int:
