@@ -23,13 +23,21 @@ START = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
 
 
 def run(orders: int = 1000, trace_memory: bool = True, breakdown: bool = False) -> dict:
+	tag = frappe.generate_hash(length=6)
 	with FakeWooCommerceStore() as fake:
+		# buyers of this run only, so every order makes its Customer, as a shop's new buyers do
 		fake.generate_orders(
-			orders, lines=3, with_tax=True, with_shipping=True, with_coupon=True, start=START
+			orders,
+			lines=3,
+			with_tax=True,
+			with_shipping=True,
+			with_coupon=True,
+			start=START,
+			buyer=f"buyer-{tag}-",
 		)
 		settings = make_importing_settings(
 			fake,
-			store_name=f"benchmark-{frappe.generate_hash(length=6)}",
+			store_name=f"benchmark-{tag}",
 			last_sync=datetime(2026, 11, 23, 7, 0),
 			sync_overlap_minutes=0,
 		)
