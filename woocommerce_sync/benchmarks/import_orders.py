@@ -2,7 +2,8 @@
 
 Run on a test site (it writes real Sales Orders, Customers and Addresses):
     bench --site <test site> execute woocommerce_sync.benchmarks.import_orders.run --kwargs "{'orders': 1000}"
-Prints requests per order, orders per second and peak memory; the figures are what
+Prints requests per order, SQL statements per order, orders per second and peak memory
+(`breakdown=True` also prints the top statement tables, callers and shapes); the figures are what
 docs/development.md and the issue notes quote, never asserted by a timed test.
 `workers` (a list, e.g. [1, 2, 4]): one round per count on that many RQ workers instead
 (benchmarks/import_with_workers.py).
@@ -16,6 +17,7 @@ from datetime import datetime, timezone
 import frappe
 
 from woocommerce_sync.benchmarks.import_with_workers import run_with_workers
+from woocommerce_sync.benchmarks.queries import QueryCounter
 from woocommerce_sync.orders.sync_sales_orders import sync_store
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
 from woocommerce_sync.tests.utils import make_importing_settings
@@ -23,16 +25,26 @@ from woocommerce_sync.tests.utils import make_importing_settings
 START = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
 
 
-def run(orders: int = 1000, trace_memory: bool = True, workers: list[int] | None = None) -> dict | list[dict]:
+def run(
+	orders: int = 1000, trace_memory: bool = True, breakdown: bool = False, workers: list[int] | None = None
+) -> dict | list[dict]:
 	if workers:
 		return run_with_workers(orders, workers)
+	tag = frappe.generate_hash(length=6)
 	with FakeWooCommerceStore() as fake:
+		# buyers of this run only, so every order makes its Customer, as a shop's new buyers do
 		fake.generate_orders(
-			orders, lines=3, with_tax=True, with_shipping=True, with_coupon=True, start=START
+			orders,
+			lines=3,
+			with_tax=True,
+			with_shipping=True,
+			with_coupon=True,
+			start=START,
+			buyer=f"buyer-{tag}-",
 		)
 		settings = make_importing_settings(
 			fake,
-			store_name=f"benchmark-{frappe.generate_hash(length=6)}",
+			store_name=f"benchmark-{tag}",
 			last_sync=datetime(2026, 11, 23, 7, 0),
 			sync_overlap_minutes=0,
 		)
@@ -41,7 +53,8 @@ def run(orders: int = 1000, trace_memory: bool = True, workers: list[int] | None
 		if trace_memory:
 			tracemalloc.start()
 		started = time.perf_counter()
-		result = sync_store(settings.name, "Command")
+		with QueryCounter(breakdown=breakdown) as queries:
+			result = sync_store(settings.name, "Command")
 		elapsed = time.perf_counter() - started
 		heap_peak = tracemalloc.get_traced_memory()[1] / 2**20 if trace_memory else None
 		if trace_memory:
@@ -53,6 +66,7 @@ def run(orders: int = 1000, trace_memory: bool = True, workers: list[int] | None
 			"list_requests": fake.request_count("GET", "/wp-json/wc/v3/orders"),
 			"all_requests": fake.request_count(),
 			"requests_per_order": round(fake.request_count() / orders, 4),
+			"queries_per_order": round(queries.count / orders, 1),
 			"seconds": round(elapsed, 1),
 			"orders_per_second": round(orders / elapsed, 1),
 			"python_heap_peak_mb": round(heap_peak, 1) if heap_peak is not None else None,
@@ -61,6 +75,8 @@ def run(orders: int = 1000, trace_memory: bool = True, workers: list[int] | None
 		}
 	for key, value in figures.items():
 		print(f"{key:<24}{value}")
+	if breakdown:
+		print(queries.report())
 	return figures
 
 

@@ -104,13 +104,15 @@ def _round(count: int, settings, fake: FakeWooCommerceStore | None, expected: li
 
 def _fresh_orders(fake: FakeWooCommerceStore, orders: int, start: datetime) -> list[dict]:
 	"""The fake store's synthetic orders, with buyers no earlier round or run has seen."""
-	made = fake.generate_orders(
-		orders, lines=3, with_tax=True, with_shipping=True, with_coupon=True, start=start
+	return fake.generate_orders(
+		orders,
+		lines=3,
+		with_tax=True,
+		with_shipping=True,
+		with_coupon=True,
+		start=start,
+		buyer=f"buyer-{frappe.generate_hash(length=6)}-",
 	)
-	tag = frappe.generate_hash(length=6)
-	for index, order in enumerate(made):
-		fake.orders[order["id"]]["billing"]["email"] = f"buyer-{tag}-{index}@example.com"
-	return made
 
 
 def _real_store_settings(url: str):

@@ -10,11 +10,11 @@ and a submitted Delivery Note. Prints requests, quantity queries per batch, time
 import math
 import time
 import tracemalloc
-from unittest.mock import patch
 
 import frappe
 from frappe.utils import now_datetime
 
+from woocommerce_sync.benchmarks.queries import QueryCounter
 from woocommerce_sync.constants import ITEM_LINK, ITEM_STORE
 from woocommerce_sync.core.client import MAX_BATCH
 from woocommerce_sync.products.full_pass import reconcile_store
@@ -200,27 +200,3 @@ def _remove_bulk_items(prefix: str) -> None:
 		("Item", "name"),
 	):
 		frappe.db.delete(doctype, {field: ("like", f"{prefix}-%")})
-
-
-class QueryCounter:
-	"""Counts SQL statements that mention `needle` while active."""
-
-	def __init__(self, needle: str):
-		self.needle = needle
-		self.count = 0
-		self._patch = None
-
-	def __enter__(self):
-		original = frappe.db.sql
-
-		def counting(query, *args, **kwargs):
-			if self.needle in str(query):
-				self.count += 1
-			return original(query, *args, **kwargs)
-
-		self._patch = patch.object(frappe.db, "sql", counting)
-		self._patch.start()
-		return self
-
-	def __exit__(self, *exc_info):
-		self._patch.stop()

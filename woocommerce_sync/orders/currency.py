@@ -45,6 +45,8 @@ class CurrencyRoutes:
 		)
 		self.note = note
 		self.rates: dict[tuple[str, date], Decimal] = {}
+		# Customer Group -> its receivable, read once a run
+		self.group_receivables: dict[str | None, str | None] = {}
 
 	# Exchange rates ------------------------------------------------------------------------------
 
@@ -88,11 +90,12 @@ class CurrencyRoutes:
 
 	# The customer's receivable --------------------------------------------------------------------
 
-	def customer_for(self, customer: str, currency: str, order_id: object) -> str:
+	def customer_for(self, customer: str, currency: str, order_id: object, new: bool = False) -> str:
 		"""The customer to book an order in `currency`: this one, with the store's receivable for the
 		currency set when it has none; its "<name> - <currency>" twin when it is booked in another
-		currency and the store makes one customer per currency; else a message with the two ways out."""
-		decision = self.decide(customer, currency)
+		currency and the store makes one customer per currency; else a message with the two ways out.
+		`new`: the customer was made by this order, so it has no receivable and no ledger yet."""
+		decision = self.decide(customer, currency, new)
 		if decision.action == "keep":
 			return customer
 		if decision.action == "set":
@@ -119,23 +122,41 @@ class CurrencyRoutes:
 			self.note(message)
 		return customer
 
-	def decide(self, customer: str, currency: str) -> PartyAccountDecision:
-		own = frappe.db.get_value(
-			"Party Account",
-			{"parenttype": "Customer", "parent": customer, "company": self.company},
-			"account",
-		)
-		default = get_party_account("Customer", customer, self.company) if not own else own
+	def decide(self, customer: str, currency: str, new: bool = False) -> PartyAccountDecision:
+		if new:
+			# what get_party_account answers for a customer without Party Account rows and ledger
+			own, ledger = None, None
+			default = self.group_receivable(
+				frappe.get_cached_value("Customer", customer, "customer_group")
+			) or frappe.get_cached_value("Company", self.company, "default_receivable_account")
+		else:
+			own = frappe.db.get_value(
+				"Party Account",
+				{"parenttype": "Customer", "parent": customer, "company": self.company},
+				"account",
+			)
+			default = get_party_account("Customer", customer, self.company) if not own else own
+			ledger = get_party_gle_currency("Customer", customer, self.company)
 		return party_account_decision(
 			currency,
 			self.company_currency,
 			own_account_currency=_account_currency(own) if own else None,
 			default_account_currency=_account_currency(default) or self.company_currency,
-			ledger_currency=get_party_gle_currency("Customer", customer, self.company),
+			ledger_currency=ledger,
 			receivable_accounts=self.receivable_accounts,
 			one_customer_per_currency=bool(self.settings.get("one_customer_per_currency")),
 			multi_currency_allowed=self.multi_currency_allowed,
 		)
+
+	def group_receivable(self, group: str | None) -> str | None:
+		"""The Customer Group's receivable in the company (its Party Account row), if it names one."""
+		if group not in self.group_receivables:
+			self.group_receivables[group] = frappe.db.get_value(
+				"Party Account",
+				{"parenttype": "Customer Group", "parent": group, "company": self.company},
+				"account",
+			)
+		return self.group_receivables[group]
 
 	def twin(self, customer: str, decision: PartyAccountDecision) -> str | None:
 		"""The customer's twin for the currency, made once (a unique key guards two racing imports);

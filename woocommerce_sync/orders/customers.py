@@ -21,6 +21,11 @@ class CustomerResolver:
 		self.contacts: dict[tuple[str, str], str] = {}
 		self.addresses: dict[tuple[str, str], str] = {}
 		self.countries: dict[str, str] = {}
+		self.made: str | None = None  # the Customer the last customer() call made, if it made one
+		self.defaults: dict[str, str] = {}  # Selling Settings' customer group and territory, read once a run
+		# (field, value) pairs already looked up: a miss is not asked again; should another run make
+		# that Customer meanwhile, the unique index refuses ours and the order starts again
+		self.looked_up: set[tuple[str, str]] = set()
 
 	def prefetch(self, drafts: Iterable[SalesOrderDraft]) -> None:
 		"""Load what a page needs, dropping the last page's, so memory is bounded by a page."""
@@ -30,6 +35,8 @@ class CustomerResolver:
 		accounts = {self.account_key(d.customer) for d in drafts} - {None}
 		self.by_account.update(_customers_by("woocommerce_customer_key", accounts))
 		self.by_email.update(_customers_by("woocommerce_email", emails))
+		self.looked_up.update(("woocommerce_customer_key", account) for account in accounts)
+		self.looked_up.update(("woocommerce_email", email) for email in emails)
 		if emails:
 			for row in _linked_contacts(emails):
 				self.contacts.setdefault((row.link_name, row.email_id), row.name)
@@ -56,6 +63,7 @@ class CustomerResolver:
 		self.by_account.clear()
 		self.contacts.clear()
 		self.addresses.clear()
+		self.looked_up.clear()
 
 	def account_key(self, draft: CustomerDraft) -> str | None:
 		"""A registered buyer's account in this store. A guest (id 0) has none, unless ERPNext
@@ -69,6 +77,7 @@ class CustomerResolver:
 
 	def customer(self, draft: CustomerDraft) -> str:
 		"""By e-mail first, then by the store's customer id (a buyer who changed e-mail), else new."""
+		self.made = None
 		if draft.shared_customer:
 			return draft.shared_customer
 		account = self.account_key(draft)
@@ -76,8 +85,9 @@ class CustomerResolver:
 			(self.by_email, "woocommerce_email", draft.email),
 			(self.by_account, "woocommerce_customer_key", account),
 		):
-			if value and value not in cache:
+			if value and value not in cache and (field, value) not in self.looked_up:
 				cache.update(_customers_by(field, {value}))
+				self.looked_up.add((field, value))
 			if value in cache:
 				return cache[value]
 		customer = frappe.get_doc(
@@ -85,17 +95,29 @@ class CustomerResolver:
 				"doctype": "Customer",
 				"customer_name": draft.customer_name,
 				"customer_type": "Company" if draft.company else "Individual",
-				"customer_group": self.settings.customer_group
-				or _default("customer_group", "Customer Group"),
-				"territory": self.settings.territory or _default("territory", "Territory"),
+				"customer_group": self.settings.customer_group or self.default("customer_group"),
+				"territory": self.settings.territory or self.default("territory"),
 				"woocommerce_email": draft.email,
-				"woocommerce_customer_key": self.account_key(draft),
+				"woocommerce_customer_key": account,
 			}
 		).insert(ignore_permissions=True)
 		if draft.email:
 			self.by_email[draft.email] = customer.name
-		self.contact(customer.name, draft)
+			# a Customer made a moment ago has no Contact to look for
+			self.contacts[(customer.name, draft.email)] = self._new_contact(customer.name, draft)
+		if account:
+			self.by_account[account] = customer.name
+		self.made = customer.name
 		return customer.name
+
+	def default(self, field: str) -> str:
+		"""Selling Settings' default, else the tree's root (lowest lft), so a customer can always be made."""
+		if field not in self.defaults:
+			doctype = {"customer_group": "Customer Group", "territory": "Territory"}[field]
+			self.defaults[field] = frappe.db.get_single_value(
+				"Selling Settings", field
+			) or frappe.db.get_value(doctype, {"is_group": 1}, order_by="lft asc")
+		return self.defaults[field]
 
 	def contact(self, customer: str, draft: CustomerDraft) -> str | None:
 		"""The customer's Contact with this e-mail; created once, so repeat buyers keep one."""
@@ -209,11 +231,4 @@ def _linked_contacts(emails: Iterable[str], customer: str | None = None) -> list
 		.select(contact_email.parent.as_("name"), contact_email.email_id, link.link_name)
 		.where(condition & (contact_email.parenttype == "Contact"))
 		.run(as_dict=True)
-	)
-
-
-def _default(field: str, doctype: str) -> str:
-	"""Selling Settings' default, else the tree's root (lowest lft), so a customer can always be made."""
-	return frappe.db.get_single_value("Selling Settings", field) or frappe.db.get_value(
-		doctype, {"is_group": 1}, order_by="lft asc"
 	)

@@ -443,6 +443,9 @@ class OrderImporter:
 		self.filters = filters
 		self.dry_run = dry_run
 		self.config = mapping_config(settings)
+		self.price_list = settings.selling_price_list or frappe.db.get_single_value(
+			"Selling Settings", "selling_price_list"
+		)  # read once a run: a commit per order empties Frappe's cache of single values
 		self.customers = CustomerResolver(settings)
 		self.currencies = CurrencyRoutes(settings, note=run.note)
 		self.items = ItemResolver(settings, note=run.note)
@@ -691,8 +694,9 @@ class OrderImporter:
 
 	def fill(self, so, draft: SalesOrderDraft) -> None:
 		settings = self.settings
+		buyer = self.customers.customer(draft.customer)
 		customer = self.currencies.customer_for(
-			self.customers.customer(draft.customer), draft.currency, draft.woocommerce_id
+			buyer, draft.currency, draft.woocommerce_id, new=buyer == self.customers.made
 		)
 		order_date = site_date(draft.date_created_gmt)
 		so.update(
@@ -707,8 +711,7 @@ class OrderImporter:
 				"currency": draft.currency,
 				"conversion_rate": self.currencies.rate(draft.currency, order_date, draft.woocommerce_id),
 				"taxes_and_charges": draft.tax_template,
-				"selling_price_list": settings.selling_price_list
-				or frappe.db.get_single_value("Selling Settings", "selling_price_list"),
+				"selling_price_list": self.price_list,
 				"ignore_pricing_rule": 1,
 				"disable_rounded_total": 1,
 				"set_warehouse": settings.warehouse,

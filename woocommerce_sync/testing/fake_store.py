@@ -492,8 +492,10 @@ class FakeWooCommerceStore:
 		with_coupon: bool = True,
 		status: str = "processing",
 		start: datetime | None = None,
+		buyer: str = "buyer",
 	) -> list[dict]:
-		"""Orders computed the way WooCommerce computes them, with distinct modified times."""
+		"""Orders computed the way WooCommerce computes them, with distinct modified times; order i is
+		bought by `<buyer>i@example.com`."""
 		start = start or datetime(2026, 1, 1, tzinfo=timezone.utc)
 		self.register_order_status(status)
 		made = []
@@ -501,7 +503,9 @@ class FakeWooCommerceStore:
 			moment = start + timedelta(seconds=index)
 			made.append(
 				self.add_order(
-					self._synthetic_order(index, moment, lines, with_tax, with_shipping, with_coupon, status)
+					self._synthetic_order(
+						index, moment, lines, with_tax, with_shipping, with_coupon, status, buyer
+					)
 				)
 			)
 		return made
@@ -515,6 +519,7 @@ class FakeWooCommerceStore:
 		with_shipping: bool,
 		with_coupon: bool,
 		status: str,
+		buyer: str,
 	) -> dict:
 		rates = (
 			[(1, Decimal("0.0725"), "CA State", False), (2, Decimal("0.01"), "CA County", True)]
@@ -634,7 +639,7 @@ class FakeWooCommerceStore:
 			"total": _money(total),
 			"total_tax": _money(cart_tax + shipping_tax),
 			"customer_id": 0,
-			"billing": {**address, "email": f"buyer{index}@example.com"},
+			"billing": {**address, "email": f"{buyer}{index}@example.com"},
 			"shipping": address,
 			"payment_method": "bacs",
 			"payment_method_title": "Direct bank transfer",

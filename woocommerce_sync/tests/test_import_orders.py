@@ -103,6 +103,35 @@ class TestImportRecordedOrders(ImportTestCase):
 		sync_store(self.store, "Manual", ImportFilters(ids=[new_id]))
 		self.assertEqual(sales_orders(self.store, woocommerce_id=str(new_id))[0].customer, first)
 
+	def test_a_new_buyer_twice_on_one_page_is_one_customer(self):
+		"""The page's look-up finds neither buyer; each second order finds what its first one made in
+		this run (by e-mail, and by the guest key when ERPNext refuses the e-mail)."""
+		new_email = f"twice.{frappe.generate_hash(length=8)}@example.com"
+		refused = f"müller-{frappe.generate_hash(length=8)}@bücher.de"  # a non-ASCII local part
+		ids = []
+		for source, email in ((16, new_email), (17, refused)):
+			order = {
+				k: v for k, v in self.fake.orders[source].items() if k not in ("id", "number", "order_key")
+			}
+			for _ in range(2):
+				ids.append(
+					self.fake.add_order({**order, "billing": {**order["billing"], "email": email}})["id"]
+				)
+		run = sync_store(self.store, "Manual", ImportFilters(ids=ids))
+		self.assertEqual(run.counts["created"], 4, run.failures)
+		docs = [frappe.get_doc("Sales Order", so.name) for so in sales_orders(self.store)]
+		by_email = {}
+		for so in docs:
+			by_email.setdefault(so.woocommerce_billing_email, set()).add(
+				(so.customer, so.customer_address, so.shipping_address_name, so.contact_person)
+			)
+		self.assertEqual({email: len(made) for email, made in by_email.items()}, {new_email: 1, refused: 1})
+		self.assertEqual(frappe.db.count("Customer", {"woocommerce_email": new_email}), 1)
+		self.assertEqual(frappe.db.count("Contact Email", {"email_id": new_email}), 1)
+		self.assertEqual(
+			frappe.db.count("Customer", {"woocommerce_customer_key": f"{self.store}:guest:{refused}"}), 1
+		)
+
 	def test_a_second_run_creates_nothing(self):
 		sync_store(self.store, "Manual", ImportFilters(ids=[16, 17, 18]))
 		run = sync_store(self.store, "Manual", ImportFilters(ids=[16, 17, 18], update_existing=True))
