@@ -429,9 +429,7 @@ def _figures(
 		ms = [a.ms for a in items]
 		figures[f"{kind}: answers by status"] = statuses
 		figures[f"{kind}: delivery rows / Error Log rows"] = f"{rows.get(kind, 0)} / {errors.get(kind, 0)}"
-		figures[f"{kind}: 5xx or no answer"] = sum(
-			n for status, n in statuses.items() if status >= 500 or not status
-		)
+		figures[f"{kind}: 5xx"] = sum(n for status, n in statuses.items() if status >= 500)
 		figures[f"{kind}: p50 / p99 ms"] = f"{percentile(ms, 0.5):.0f} / {percentile(ms, 0.99):.0f}"
 		variants: dict[str, Counter] = defaultdict(Counter)
 		for a in items:
@@ -439,7 +437,8 @@ def _figures(
 		for variant, counted in variants.items():
 			figures[f"    {kind}: {variant}"] = dict(sorted(counted.items()))
 	everything = [a.ms for a in answers]
-	figures["5xx or no answer (all classes)"] = sum(1 for a in answers if a.status >= 500 or not a.status)
+	figures["5xx (all classes)"] = sum(1 for a in answers if a.status >= 500)
+	figures["no answer (0: connection closed or timed out)"] = sum(1 for a in answers if not a.status)
 	figures["Error Log rows not naming a class"] = errors.get("(no class)", 0)
 	figures["p50 / p99 ms (all)"] = f"{percentile(everything, 0.5):.0f} / {percentile(everything, 0.99):.0f}"
 	return figures
