@@ -689,5 +689,5 @@ def _is_broken_response(exc: Exception) -> bool:
 def _whole_number(digits: str) -> int | str:
 	"""A JSON integer; one longer than Python converts (4,300 digits by default) stays text, so that
 	the order holding it fails alone in its mapping instead of making its whole page unreadable."""
-	limit = sys.get_int_max_str_digits()
+	limit = getattr(sys, "get_int_max_str_digits", lambda: 0)()  # no limit before Python 3.10.7
 	return digits if limit and len(digits.lstrip("-")) > limit else int(digits)
