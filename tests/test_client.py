@@ -8,6 +8,7 @@ import traceback
 from dataclasses import asdict
 
 import pytest
+import requests
 
 from woocommerce_sync.core.client import (
 	BACKGROUND,
@@ -223,6 +224,19 @@ def test_truncated_json_is_retried(fake_store, recorder):
 	with make_client(fake_store, recorder) as client:
 		assert client.get("orders/16")["id"] == 16
 	assert len(recorder.records) == 2
+
+
+def test_a_number_too_long_for_python_spoils_only_its_order(fake_store, recorder):
+	"""Python converts no integer of more than 4,300 digits; one damaged order in a page of 100 must
+	not make the page (and every hourly run after it) unreadable. The number stays text, which the
+	order's mapping refuses for that order alone."""
+	http = requests.Response()
+	http.status_code = 200
+	http.headers["Content-Type"] = "application/json"
+	http._content = b'[{"id": 1, "customer_id": ' + b"9" * 5000 + b'}, {"id": 2, "customer_id": -7}]'
+	with make_client(fake_store, recorder) as client:
+		answer = client._decode("GET", "orders", http)
+	assert answer.data == [{"id": 1, "customer_id": "9" * 5000}, {"id": 2, "customer_id": -7}]
 
 
 def test_create_is_not_resent_after_a_server_error(fake_store, recorder):

@@ -91,15 +91,18 @@ def _rejected_delivery(headers, body: bytes) -> Delivery:
 def _webhook_secret(store: str) -> str | None:
 	"""The secret of an enabled store. Known and unknown stores cost the same: one plain query
 	(cheaper and steadier than the query builder's) and one decryption, of a stand-in token when
-	there is no secret. Loading the settings document would add many more queries."""
+	there is no secret. Loading the settings document would add many more queries.
+
+	The name must match exactly: MariaDB's collation would also match it in capitals or with a
+	trailing space, and the delivery would be recorded and queued under a second spelling."""
 	found = frappe.db.sql(
-		"""select auth.password from `tabWooCommerce Integration Settings` settings
+		"""select settings.name, auth.password from `tabWooCommerce Integration Settings` settings
 		join `__Auth` auth on auth.doctype = %(doctype)s and auth.name = settings.name
 			and auth.fieldname = 'webhook_secret' and auth.encrypted = 1
 		where settings.name = %(store)s and settings.enabled = 1 limit 1""",
 		{"doctype": SETTINGS, "store": store},
 	)
-	token = found[0][0] if found else None
+	token = found[0][1] if found and found[0][0] == store else None
 	try:
 		secret = decrypt(token or _stand_in_token())
 	except frappe.ValidationError:  # the site's encryption key changed: no delivery can be verified

@@ -12,6 +12,7 @@ from __future__ import annotations
 import email.utils
 import json
 import random
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -492,7 +493,7 @@ class WooCommerceClient:
 		content_type = http.headers.get("Content-Type", "")
 		too_deep = False
 		try:
-			data = http.json() if http.content else None
+			data = json.loads(http.content, parse_int=_whole_number) if http.content else None
 			is_json = True
 		except ValueError:
 			data, is_json = None, False
@@ -699,3 +700,10 @@ def _is_broken_response(exc: Exception) -> bool:
 	return any(
 		s in text for s in ("IncompleteRead", "RemoteDisconnected", "Connection broken", "reset by peer")
 	)
+
+
+def _whole_number(digits: str) -> int | str:
+	"""A JSON integer; one longer than Python converts (4,300 digits by default) stays text, so that
+	the order holding it fails alone in its mapping instead of making its whole page unreadable."""
+	limit = getattr(sys, "get_int_max_str_digits", lambda: 0)()  # no limit before Python 3.10.7
+	return digits if limit and len(digits.lstrip("-")) > limit else int(digits)

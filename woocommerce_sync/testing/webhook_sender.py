@@ -32,16 +32,21 @@ def signed_delivery(secret: str, topic: str, order: dict, delivery_id: str) -> R
 
 
 def post_all(url: str, batch: list[Request], concurrency: int) -> list[tuple[int, float]]:
-	"""POST each request to `url` (the endpoint with its query), `concurrency` at a time, each thread
-	keeping its connection; returns (status, milliseconds) per request, in order. A request that
-	got no answer counts as status 0."""
+	"""POST each request to `url` (the endpoint with its query); see post_each."""
+	return post_each([(url, request) for request in batch], concurrency)
+
+
+def post_each(batch: list[tuple[str, Request]], concurrency: int) -> list[tuple[int, float]]:
+	"""POST each request to its own URL, `concurrency` at a time, each thread keeping its connection;
+	returns (status, milliseconds) per request, in order. A request that got no answer counts as
+	status 0."""
 	local = threading.local()
 	host = site_headers()  # read here: frappe.local is not set in the pool's threads
 
-	def post(request: Request) -> tuple[int, float]:
+	def post(item: tuple[str, Request]) -> tuple[int, float]:
 		session = getattr(local, "session", None) or requests.Session()
 		local.session = session
-		headers, body = request
+		url, (headers, body) = item
 		started = time.perf_counter()
 		try:
 			status = session.post(

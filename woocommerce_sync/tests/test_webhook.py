@@ -162,6 +162,7 @@ class TestWebhookEndpoint(WebhookTestCase):
 		self.assertEqual(self.deliveries(), [])
 
 	def test_unsigned_tampered_and_wrong_store_get_401_and_change_nothing(self):
+		started = frappe.utils.now_datetime()
 		headers, body = recorded(1)
 		unsigned = {k: v for k, v in headers.items() if k != "X-WC-Webhook-Signature"}
 		cases = [
@@ -169,6 +170,9 @@ class TestWebhookEndpoint(WebhookTestCase):
 			(headers, body.replace(b'"21.65"', b'"0.01"'), None),
 			(headers, body, "no-such-store"),
 			({**headers, "X-WC-Webhook-Signature": signature("other", body)}, body, None),
+			# the database's collation would match these; the store's name must match exactly
+			(headers, body, self.store.upper()),
+			(headers, body, f"{self.store} "),
 		]
 		for case_headers, case_body, store in cases:
 			status, result, calls = self.post(case_headers, case_body, store)
@@ -176,6 +180,7 @@ class TestWebhookEndpoint(WebhookTestCase):
 		self.assertEqual(
 			frappe.db.count(WEBHOOK_DELIVERY, {"store": ("in", [self.store, "no-such-store"])}), 0
 		)
+		self.assertEqual(frappe.db.count(WEBHOOK_DELIVERY, {"creation": (">=", started)}), 0)
 
 	def test_signed_garbage_is_a_400_on_record_not_a_500(self):
 		body = b"not json at all"
