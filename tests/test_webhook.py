@@ -11,6 +11,7 @@ from woocommerce_sync.core.webhook import (
 	WebhookRejected,
 	is_signed_by,
 	parse_delivery,
+	replay_key,
 	signature,
 )
 from woocommerce_sync.testing.fake_store import FIXTURES
@@ -123,3 +124,20 @@ def test_largest_order_id_and_the_body_hash():
 	parsed = parse_delivery(signed_order(body), body, SECRET)
 	assert parsed.order_id == MAX_ORDER_ID == 2**31 - 1
 	assert parsed.body_hash == hashlib.sha256(body).hexdigest()
+
+
+def test_the_replay_key_tells_store_delivery_and_body_apart():
+	key = replay_key("shop", "d-1", "abc")
+	assert len(key) == 64 and key == replay_key("shop", "d-1", "abc")
+	assert (
+		len(
+			{
+				key,
+				replay_key("shop2", "d-1", "abc"),
+				replay_key("shop", "d-2", "abc"),
+				replay_key("shop", "d-1", "abd"),
+			}
+		)
+		== 4
+	)
+	assert replay_key("shop", None, "abc") is None and replay_key("shop", "", "abc") is None

@@ -14,7 +14,7 @@ import frappe
 from frappe.utils.password import decrypt, encrypt
 
 from woocommerce_sync.constants import SETTINGS, WEBHOOK_DELIVERY
-from woocommerce_sync.core.webhook import Delivery, WebhookRejected, body_hash, parse_delivery
+from woocommerce_sync.core.webhook import Delivery, WebhookRejected, body_hash, parse_delivery, replay_key
 from woocommerce_sync.webhooks.deliveries import enqueue
 
 
@@ -46,25 +46,36 @@ def receive() -> dict:
 			f"WooCommerce webhook for store {store!r}: delivery {delivery.delivery_id} replayed, ignored"
 		)
 		return {"ok": True}
-	_record(store, delivery, "Queued")
-	enqueue(store, delivery.order_id)
+	if _record(store, delivery, "Queued"):
+		enqueue(store, delivery.order_id)
 	return {"ok": True}
 
 
-def _record(store: str, delivery: Delivery, status: str, reason: str | None = None) -> None:
-	frappe.get_doc(
-		{
-			"doctype": WEBHOOK_DELIVERY,
-			"store": store,
-			"topic": delivery.topic,
-			"order_id": delivery.order_id,
-			"delivery_id": delivery.delivery_id,
-			"webhook_id": delivery.webhook_id,
-			"body_hash": delivery.body_hash,
-			"status": status,
-			"reason": reason,
-		}
-	).insert(ignore_permissions=True)
+def _record(store: str, delivery: Delivery, status: str, reason: str | None = None) -> bool:
+	"""Insert the delivery's row; False when its replay key is already taken (the same delivery,
+	arriving at the same instant, was recorded by another request between the check and here)."""
+	try:
+		frappe.get_doc(
+			{
+				"doctype": WEBHOOK_DELIVERY,
+				"store": store,
+				"topic": delivery.topic,
+				"order_id": delivery.order_id,
+				"delivery_id": delivery.delivery_id,
+				"webhook_id": delivery.webhook_id,
+				"body_hash": delivery.body_hash,
+				"replay_key": replay_key(store, delivery.delivery_id, delivery.body_hash),
+				"status": status,
+				"reason": reason,
+			}
+		).insert(ignore_permissions=True)
+	except frappe.UniqueValidationError:
+		frappe.local.message_log = []  # Frappe's "must be unique" message is not for the store
+		frappe.logger("woocommerce_sync").warning(
+			f"WooCommerce webhook for store {store!r}: delivery {delivery.delivery_id} arrived twice at once, ignored"
+		)
+		return False
+	return True
 
 
 def _is_replay(store: str, delivery: Delivery) -> bool:

@@ -51,6 +51,15 @@ def body_hash(body: bytes) -> str:
 	return hashlib.sha256(body).hexdigest()
 
 
+def replay_key(store: str, delivery_id: str | None, body_hash: str) -> str | None:
+	"""One key per (store, delivery id, body), unique in the database, so the same delivery
+	arriving twice at the same instant is recorded once; None without a delivery id (nothing to
+	call a replay then)."""
+	if not delivery_id:
+		return None
+	return hashlib.sha256(f"{store}\n{delivery_id}\n{body_hash}".encode()).hexdigest()
+
+
 def signature(secret: str, body: bytes) -> str:
 	return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 

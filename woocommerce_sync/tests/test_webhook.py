@@ -131,6 +131,17 @@ class TestWebhookEndpoint(WebhookTestCase):
 		)
 		self.assertEqual(hashed, body_hash(signed("order.created", order)[1]))
 
+	def test_two_copies_arriving_at_once_make_one_row_and_one_job(self):
+		"""Both requests check for a replay before either has recorded it; the unique replay key
+		lets one row in, and the other copy is answered 200 with no job."""
+		[order] = self.fake.generate_orders(1, status="processing")
+		with patch("woocommerce_sync.webhook._is_replay", return_value=False):
+			first = self.post(*signed("order.created", order, delivery_id="at-once"))
+			second = self.post(*signed("order.created", order, delivery_id="at-once"))
+		self.assertEqual((first[0], len(first[2])), (200, 1))
+		self.assertEqual((second[0], second[1], second[2]), (200, {"ok": True}, []))
+		self.assertEqual(len(self.deliveries()), 1)
+
 	def test_an_order_id_beyond_the_int_column_is_rejected_on_record(self):
 		status, result, calls = self.post(*signed("order.updated", {"id": 2**70}))
 		self.assertEqual((status, result, calls), (400, {"ok": False}, []))
