@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 
 import frappe
 
-from woocommerce_sync.benchmarks.import_with_workers import run_with_workers
+from woocommerce_sync.benchmarks.import_with_workers import fresh_orders, run_with_workers
 from woocommerce_sync.benchmarks.queries import QueryCounter
 from woocommerce_sync.orders.sync_sales_orders import sync_store
 from woocommerce_sync.testing.fake_store import FakeWooCommerceStore
@@ -32,16 +32,7 @@ def run(
 		return run_with_workers(orders, workers)
 	tag = frappe.generate_hash(length=6)
 	with FakeWooCommerceStore() as fake:
-		# buyers of this run only, so every order makes its Customer, as a shop's new buyers do
-		fake.generate_orders(
-			orders,
-			lines=3,
-			with_tax=True,
-			with_shipping=True,
-			with_coupon=True,
-			start=START,
-			buyer=f"buyer-{tag}-",
-		)
+		fresh_orders(fake, orders, START)  # buyers of this run only: each order makes its Customer
 		settings = make_importing_settings(
 			fake,
 			store_name=f"benchmark-{tag}",

@@ -51,7 +51,7 @@ def run_with_workers(orders: int, workers: list[int]) -> list[dict]:
 			with FakeWooCommerceStore() as fake:
 				for number, count in enumerate(workers):
 					start = START + timedelta(hours=2 * number)  # after the orders of the rounds before
-					made = _fresh_orders(fake, orders, start)
+					made = fresh_orders(fake, orders, start)
 					settings = make_importing_settings(
 						fake,
 						store_name=f"benchmark-{frappe.generate_hash(length=6)}",
@@ -102,7 +102,7 @@ def _round(count: int, settings, fake: FakeWooCommerceStore | None, expected: li
 	}
 
 
-def _fresh_orders(fake: FakeWooCommerceStore, orders: int, start: datetime) -> list[dict]:
+def fresh_orders(fake: FakeWooCommerceStore, orders: int, start: datetime) -> list[dict]:
 	"""The fake store's synthetic orders, with buyers no earlier round or run has seen."""
 	return fake.generate_orders(
 		orders,

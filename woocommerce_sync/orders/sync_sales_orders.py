@@ -72,6 +72,7 @@ from woocommerce_sync.orders.live_key import live_key
 from woocommerce_sync.orders.mapping_config import mapping_config
 from woocommerce_sync.orders.quantities import check_fractions
 from woocommerce_sync.orders.sync_state import erpnext_snapshot, mark_synced
+from woocommerce_sync.progress import progress_reporter
 from woocommerce_sync.runs import LONGEST_JOB, SyncRun, sync_run
 from woocommerce_sync.sales.documents import order_invoice
 from woocommerce_sync.sales.sync_invoice import PENDING, SaleWorkflow, retry_sale_steps
@@ -186,18 +187,7 @@ def sync_store(
 	settings = frappe.get_doc(SETTINGS, store)
 	started_queries = import_pages.session_queries()
 	with sync_run(store, trigger, "order sync", dry_run=dry_run, operation=ORDERS_OPERATION) as run:
-		done = 0
-
-		def progress(count: int) -> None:
-			nonlocal done
-			done += count
-			if on_progress:
-				on_progress(count)
-			if notify_user:
-				frappe.publish_realtime(
-					"woocommerce_import_progress", {"store": store, "done": done}, user=notify_user
-				)
-
+		progress = progress_reporter("woocommerce_import_progress", store, notify_user, on_progress)
 		with get_client(settings, profile) as client:
 			importer = OrderImporter(settings, run, filters, dry_run, client)
 			_read_and_import(settings, run, importer, filters, dry_run, profile, progress)

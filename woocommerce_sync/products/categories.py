@@ -40,6 +40,7 @@ from woocommerce_sync.constants import (
 from woocommerce_sync.core.category_tree import Category, Group, Link, pull_plan, push_plan
 from woocommerce_sync.core.client import WooCommerceClient
 from woocommerce_sync.manual_access import check_documents, check_store
+from woocommerce_sync.progress import progress_reporter
 from woocommerce_sync.runs import SyncRun, sync_run
 
 ENDPOINT = "products/categories"
@@ -115,7 +116,12 @@ def sync_store_categories(
 			categories = [
 				Category.from_json(c) for c in client.iter_all(ENDPOINT, {"orderby": "id", "order": "asc"})
 			]
-			tree = CategoryTree(settings, client, run, _progress(store, notify_user, on_progress))
+			tree = CategoryTree(
+				settings,
+				client,
+				run,
+				progress_reporter("woocommerce_categories_progress", store, notify_user, on_progress),
+			)
 			if direction == CATEGORIES_TO_WOOCOMMERCE:
 				tree.push(categories)
 			else:
@@ -150,22 +156,6 @@ def product_categories(settings: Document, item_group: str | None) -> list[dict]
 		CATEGORY_LINK, {"store": settings.name, "item_group": item_group}, "category_id"
 	)
 	return [{"id": category_id}] if category_id else None
-
-
-def _progress(store: str, notify_user: str | None, on_progress: Progress) -> Callable[[int], None]:
-	done = 0
-
-	def report(count: int) -> None:
-		nonlocal done
-		done += count
-		if on_progress:
-			on_progress(count)
-		if notify_user:
-			frappe.publish_realtime(
-				"woocommerce_categories_progress", {"store": store, "done": done}, user=notify_user
-			)
-
-	return report
 
 
 # Both directions ------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from woocommerce_sync.manual_access import check_documents, check_store
 from woocommerce_sync.products.image_pull import pull_store_images
 from woocommerce_sync.products.image_push import push_store_images
 from woocommerce_sync.products.links import sold_links
+from woocommerce_sync.progress import progress_reporter
 from woocommerce_sync.runs import SyncRun, sync_run
 
 PROGRESS_EVENT = "woocommerce_images_progress"
@@ -73,16 +74,7 @@ def sync_store_images(
 ) -> SyncRun:
 	settings = frappe.get_doc(SETTINGS, store)
 	direction = check_direction(settings)
-	done = 0
-
-	def progress(count: int) -> None:
-		nonlocal done
-		done += count
-		if on_progress:
-			on_progress(count)
-		if notify_user:
-			frappe.publish_realtime(PROGRESS_EVENT, {"store": store, "done": done}, user=notify_user)
-
+	progress = progress_reporter(PROGRESS_EVENT, store, notify_user, on_progress)
 	with sync_run(store, trigger, "image sync") as run:
 		run.note(_("Images: {0}.").format(_(direction)))
 		with get_client(settings) as client:
