@@ -249,16 +249,30 @@ class TestDeskInBrowser(StoreTestCase):
 		self.driver.find_element("tag name", "body").send_keys("\ue00c")  # Escape
 
 	def close_dialogs(self) -> None:
-		"""Close every open dialog, the topmost first."""
+		"""Close every open dialog, the topmost first. Bootstrap ignores a close while a dialog is
+		still fading in (a loaded machine makes that long), so the close button is pressed until
+		that very dialog is gone; another dialog opening meanwhile is left for the next round."""
+		from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 		from selenium.webdriver.common.by import By
 
 		def open_dialogs() -> list:
-			return self.driver.find_elements(By.CSS_SELECTOR, ".modal.show .btn-modal-close")
+			return self.driver.find_elements(By.CSS_SELECTOR, ".modal.show")
 
 		while open_dialogs():
-			before = len(open_dialogs())
-			open_dialogs()[-1].click()
-			self.wait_for(lambda: len(open_dialogs()) < before or None, "the dialog to close", 10)
+			dialog = open_dialogs()[-1]
+
+			def closed(dialog=dialog) -> bool | None:
+				try:
+					if "show" not in (dialog.get_attribute("class") or "").split():
+						return True
+					dialog.find_element(By.CSS_SELECTOR, ".btn-modal-close").click()
+				except StaleElementReferenceException:
+					return True  # removed from the page
+				except WebDriverException:
+					pass  # not clickable yet: try again
+				return None
+
+			self.wait_for(closed, "the dialog to close", 10)
 
 	def wait_for(self, condition: Callable, what: str, timeout: int = WAIT):
 		from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
