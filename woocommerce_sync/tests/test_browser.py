@@ -249,30 +249,26 @@ class TestDeskInBrowser(StoreTestCase):
 		self.driver.find_element("tag name", "body").send_keys("\ue00c")  # Escape
 
 	def close_dialogs(self) -> None:
-		"""Close every open dialog, the topmost first. Bootstrap ignores a close while a dialog is
-		still fading in (a loaded machine makes that long), so the close button is pressed until
-		that very dialog is gone; another dialog opening meanwhile is left for the next round."""
+		"""Close the dialogs open now, the topmost first; one that opens meanwhile (the guided first
+		run follows Test Connection's message) is the page's next step and stays. Bootstrap ignores
+		a close while a dialog is still fading in (long on a loaded machine), so the close button is
+		pressed until that very dialog is gone."""
 		from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 		from selenium.webdriver.common.by import By
 
-		def open_dialogs() -> list:
-			return self.driver.find_elements(By.CSS_SELECTOR, ".modal.show")
+		def closed(dialog) -> bool | None:
+			try:
+				if "show" not in (dialog.get_attribute("class") or "").split():
+					return True
+				dialog.find_element(By.CSS_SELECTOR, ".btn-modal-close").click()
+			except StaleElementReferenceException:
+				return True  # removed from the page
+			except WebDriverException:
+				pass  # not clickable yet: try again
+			return None
 
-		while open_dialogs():
-			dialog = open_dialogs()[-1]
-
-			def closed(dialog=dialog) -> bool | None:
-				try:
-					if "show" not in (dialog.get_attribute("class") or "").split():
-						return True
-					dialog.find_element(By.CSS_SELECTOR, ".btn-modal-close").click()
-				except StaleElementReferenceException:
-					return True  # removed from the page
-				except WebDriverException:
-					pass  # not clickable yet: try again
-				return None
-
-			self.wait_for(closed, "the dialog to close", 10)
+		for dialog in reversed(self.driver.find_elements(By.CSS_SELECTOR, ".modal.show")):
+			self.wait_for(lambda dialog=dialog: closed(dialog), "the dialog to close", 10)
 
 	def wait_for(self, condition: Callable, what: str, timeout: int = WAIT):
 		from selenium.common.exceptions import StaleElementReferenceException, TimeoutException

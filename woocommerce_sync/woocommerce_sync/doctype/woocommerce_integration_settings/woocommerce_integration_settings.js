@@ -228,12 +228,16 @@ frappe.ui.form.on("WooCommerce Integration Settings", {
 			indicator: !result.ok ? "red" : result.warnings?.length ? "orange" : "green",
 			message: frappe.utils.escape_html(result.message),
 		});
-		await frm.reload_doc();
-		if (!result.ok) return;
-		// The guided first run (public/js/store_health.js) once the message is closed, once.
-		answer.custom_onhide = () => {
-			answer.custom_onhide = null;
-			woocommerce_sync.store_health.first_run(frm);
-		};
+		const reloaded = frm.reload_doc();
+		if (result.ok) {
+			// The guided first run (public/js/store_health.js) once the message is closed, once; set
+			// before the reload ends, so a message closed at once still leads to it.
+			answer.custom_onhide = async () => {
+				answer.custom_onhide = null;
+				await reloaded;
+				woocommerce_sync.store_health.first_run(frm);
+			};
+		}
+		await reloaded;
 	},
 });
