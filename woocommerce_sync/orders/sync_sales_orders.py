@@ -785,18 +785,24 @@ class OrderImporter:
 		doc.delivery_date = order_date
 
 	def po_no(self, draft: SalesOrderDraft, customer: str) -> str:
-		"""The order number the customer knows; qualified by store when the same customer already
-		has that number from another store (ERPNext allows one live order per customer PO)."""
-		others = self.taken_po_numbers.get((customer, draft.number), set()) - {
-			live_key(self.store, draft.woocommerce_id)
-		}
-		return f"{draft.number} ({self.store})" if others else draft.number
+		"""The order number the customer knows, unless another live Sales Order of this customer
+		carries it (ERPNext allows one live order per customer PO): then qualified by store (another
+		store's order has the number), then by order id too (the store itself reused the number: a
+		restored shop, a numbering plugin reset). Claimed for the page, so a second order of the
+		page with that number takes the next form."""
+		mine = live_key(self.store, draft.woocommerce_id)
+		for po in _po_forms(self.store, draft):
+			claims = self.taken_po_numbers.setdefault((customer, po), set())
+			if not claims - {mine}:
+				claims.add(mine)
+				return po
+		return po  # the last form names the order itself: nobody else carries it
 
 	# Book-keeping ------------------------------------------------------------------------------
 
 	def _taken_po_numbers(self, drafts: Iterable[SalesOrderDraft]) -> dict[tuple[str, str], set[str | None]]:
-		"""Live Sales Orders already carrying this page's order numbers as PO, per customer."""
-		numbers = list({draft.number for draft in drafts})
+		"""Live Sales Orders already carrying this page's order numbers (in any form) as PO."""
+		numbers = list({po for draft in drafts for po in _po_forms(self.store, draft)})
 		taken: dict[tuple[str, str], set[str | None]] = {}
 		if numbers:
 			for row in frappe.get_all(
@@ -864,6 +870,10 @@ class OrderImporter:
 	def _forget_retries(self, ids: Iterable[int]) -> None:
 		retries.drain(self.store, set(ids))
 		frappe.db.commit()
+
+
+def _po_forms(store: str, draft: SalesOrderDraft) -> tuple[str, str, str]:
+	return (draft.number, f"{draft.number} ({store})", f"{draft.number} ({store} #{draft.woocommerce_id})")
 
 
 def _order_id(order: object) -> int | None:

@@ -36,7 +36,15 @@ def sales_orders(store: str, **filters) -> list[frappe._dict]:
 	return frappe.get_all(
 		"Sales Order",
 		filters={"woocommerce_server": store, **filters},
-		fields=["name", "woocommerce_id", "grand_total", "total_taxes_and_charges", "docstatus", "customer"],
+		fields=[
+			"name",
+			"woocommerce_id",
+			"grand_total",
+			"total_taxes_and_charges",
+			"docstatus",
+			"customer",
+			"po_no",
+		],
 	)
 
 
@@ -58,6 +66,28 @@ class TestImportRecordedOrders(ImportTestCase):
 			order = self.fake.orders[int(so.woocommerce_id)]
 			self.assertEqual(Decimal(str(so.grand_total)), Decimal(order["total"]), so.woocommerce_id)
 			self.assertEqual(self.tax_rows_total(so.name), Decimal(order["total_tax"]), so.woocommerce_id)
+
+	def test_orders_of_one_buyer_sharing_a_number_each_get_their_own_po(self):
+		"""A restored shop or a reset numbering plugin gives two orders the same number: ERPNext
+		allows one live Sales Order per customer PO, so each takes a form of it nobody else has."""
+		[first, second, third] = self.fake.generate_orders(3, status="processing")
+		for order in (first, second, third):
+			self.fake.orders[order["id"]].update(number="5001")
+			self.fake.orders[order["id"]]["billing"]["email"] = "same.buyer@example.com"
+		ids = [first["id"], second["id"], third["id"]]
+		run = sync_store(self.store, "Manual", ImportFilters(ids=ids[:2]))
+		self.assertEqual(run.counts["created"], 2, run.failures)
+		run = sync_store(self.store, "Manual", ImportFilters(ids=ids[2:]))
+		self.assertEqual(run.counts["created"], 1, run.failures)
+		po = {int(so.woocommerce_id): so.po_no for so in sales_orders(self.store)}
+		self.assertEqual(
+			sorted(po[i] for i in ids),
+			sorted(["5001", f"5001 ({self.store})", f"5001 ({self.store} #{third['id']})"]),
+		)
+		self.assertEqual(len({so.customer for so in sales_orders(self.store)}), 1)
+		again = sync_store(self.store, "Manual", ImportFilters(ids=ids, update_existing=True))
+		self.assertEqual(again.counts["failed"], 0, again.failures)
+		self.assertEqual({int(so.woocommerce_id): so.po_no for so in sales_orders(self.store)}, po)
 
 	def test_customer_contact_addresses_and_items(self):
 		sync_store(self.store, "Manual", ImportFilters(ids=[16, 17]))
