@@ -24,7 +24,7 @@ from frappe.model.document import Document
 from frappe.utils import cint, get_datetime, getdate
 from frappe.utils.html_utils import sanitize_html
 
-from woocommerce_sync import jobs
+from woocommerce_sync import configuration_cache, jobs
 from woocommerce_sync.connection import explain, get_client, log_request
 from woocommerce_sync.constants import (
 	MANAGER_ROLES,
@@ -471,12 +471,12 @@ class OrderImporter:
 		self.taken_po_numbers = self._taken_po_numbers(drafts.values())
 		self.customers.prefetch(drafts.values())
 		self.items.prefetch(line for draft in drafts.values() for line in draft.items)
-		frappe.db.commit()
+		frappe.db.commit()  # a plain commit: each page reads the configuration afresh
 		for woocommerce_id, draft in drafts.items():
 			try:
 				outcome = self._import_with_retries(draft, existing.get(str(woocommerce_id)))
 				if not self.dry_run:
-					frappe.db.commit()  # the Sales Order stands, whatever its sale documents do
+					configuration_cache.commit()  # the Sales Order stands, whatever its sale documents do
 				self.run.count(outcome)
 				self.succeeded_ids.add(woocommerce_id)
 			except Exception as exc:
@@ -833,7 +833,7 @@ class OrderImporter:
 			self._failed(woocommerce_id, self._reason(woocommerce_id, exc))
 
 	def _rollback(self) -> None:
-		frappe.db.rollback()
+		configuration_cache.rollback()
 		self.customers.forget()
 		self.items.forget()
 

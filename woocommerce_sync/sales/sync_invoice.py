@@ -21,6 +21,7 @@ from erpnext.selling.doctype.sales_order.sales_order import make_sales_invoice
 from frappe import _
 from frappe.utils import add_days, add_years, getdate, nowdate, nowtime
 
+from woocommerce_sync import configuration_cache
 from woocommerce_sync.connection import get_client
 from woocommerce_sync.constants import SALE_REASON_FIELD, SALE_STATE_FIELD, SETTINGS
 from woocommerce_sync.core.client import MAX_PER_PAGE, WooCommerceClient
@@ -75,17 +76,17 @@ class SaleWorkflow:
 			refunds = fetch_refunds(self.settings, order, self.client)
 			# A fresh transaction, so that what it reads after the lock includes what another run
 			# committed while we waited for it (MariaDB's snapshot starts at the first read).
-			frappe.db.commit()
+			configuration_cache.commit()
 			docstatus, state = frappe.db.get_value(
 				"Sales Order", name, ["docstatus", SALE_STATE_FIELD], for_update=True
 			)
 			made = self.follow(order, force_invoice, refunds, refunds_only)
 			if docstatus == 1 and not refunds_only and state != DONE:
 				set_sale_state(name, DONE)
-			frappe.db.commit()
+			configuration_cache.commit()
 			return made
 		except Exception as exc:
-			frappe.db.rollback()
+			configuration_cache.rollback()
 			reason = _(
 				"WooCommerce store {0}, order {1}: Sales Order {2} is imported, but its sale documents "
 				"failed: {3}. They are made by the next sync once that is fixed, or at once with Create "
@@ -94,7 +95,7 @@ class SaleWorkflow:
 			self.run.fail(order["id"], reason, sales_order=name)
 			if not refunds_only:
 				set_sale_state(name, FAILED, reason)
-			frappe.db.commit()
+			configuration_cache.commit()
 			return None
 
 	def follow(
