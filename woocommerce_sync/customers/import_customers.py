@@ -230,8 +230,9 @@ class CustomerImporter:
 			changed = self._link_account(name, draft.email, key)
 			changed = self._has_new(name, record) or changed
 			self.customers.contact(name, draft)
-		billing = self.customers.address(name, record.billing_address)
-		self.customers.address(name, record.shipping_address)
+		billing, _shipping = self.customers.billing_and_shipping(
+			name, record.billing_address, record.shipping_address
+		)
 		mapped = self.rules.apply(
 			"Customer",
 			self.accounts.get(record.woocommerce_id) or {},

@@ -57,6 +57,10 @@ class CustomerResolver:
 					row.name
 				)
 
+	def known(self) -> set[str]:
+		"""The Customers the page's look-ups found."""
+		return {*self.by_email.values(), *self.by_account.values()}
+
 	def forget(self) -> None:
 		"""After a rollback: customers and addresses this run created may not exist any more."""
 		self.by_email.clear()
@@ -146,7 +150,21 @@ class CustomerResolver:
 			.name
 		)
 
-	def address(self, customer: str, draft: AddressDraft | None) -> str | None:
+	def billing_and_shipping(
+		self, customer: str, billing: AddressDraft | None, shipping: AddressDraft | None
+	) -> tuple[str | None, str | None]:
+		"""The customer's billing and shipping Addresses. Most buyers ship to where they are billed:
+		that place is one Address, marked as the shipping address too, not two copies (a Shipping
+		Address an earlier import made for it is still used)."""
+		same_place = bool(billing and shipping and billing.key == shipping.key)
+		billing_name = self.address(customer, billing, ships_too=same_place)
+		if same_place and billing_name:
+			return billing_name, self.addresses.setdefault(
+				(customer, f"Shipping:{shipping.key}"), billing_name
+			)
+		return billing_name, self.address(customer, shipping)
+
+	def address(self, customer: str, draft: AddressDraft | None, ships_too: bool = False) -> str | None:
 		"""The customer's Address for this draft; None when WooCommerce sent too little for one."""
 		if not draft or not (draft.address_1 and draft.city and draft.country):
 			return None
@@ -167,6 +185,7 @@ class CustomerResolver:
 				"email_id": draft.email,
 				"phone": draft.phone,
 				"woocommerce_address_key": draft.key,
+				"is_shipping_address": int(ships_too),
 				"links": [{"link_doctype": "Customer", "link_name": customer}],
 			}
 		).insert(ignore_permissions=True)

@@ -596,6 +596,9 @@ class OrderImporter:
 		if self._erpnext_is_master(so, draft):
 			return "skipped"  # the two-way pass sends ERPNext's change, or flags the conflict
 		customer = so.customer
+		billing, shipping = self.customers.billing_and_shipping(
+			customer, draft.billing_address, draft.shipping_address
+		)
 		values = {
 			"woocommerce_status": draft.status,
 			"woocommerce_payment_method": draft.payment_method_title or draft.payment_method,
@@ -603,10 +606,8 @@ class OrderImporter:
 			# db_set skips the sanitiser save runs, and Desk shows the note as HTML
 			"woocommerce_customer_note": sanitize_html(draft.customer_note) or None,
 			ORDER_EMAIL_FIELD: draft.customer.original_email,
-			"customer_address": self.customers.address(customer, draft.billing_address)
-			or so.customer_address,
-			"shipping_address_name": self.customers.address(customer, draft.shipping_address)
-			or so.shipping_address_name,
+			"customer_address": billing or so.customer_address,
+			"shipping_address_name": shipping or so.shipping_address_name,
 		}
 		so.db_set(values)
 		self.rules.apply(
@@ -689,6 +690,9 @@ class OrderImporter:
 			buyer, draft.currency, draft.woocommerce_id, new=buyer == self.customers.made
 		)
 		order_date = site_date(draft.date_created_gmt)
+		billing, shipping = self.customers.billing_and_shipping(
+			customer, draft.billing_address, draft.shipping_address
+		)
 		so.update(
 			{
 				"company": settings.company,
@@ -705,8 +709,8 @@ class OrderImporter:
 				"ignore_pricing_rule": 1,
 				"disable_rounded_total": 1,
 				"set_warehouse": settings.warehouse,
-				"customer_address": self.customers.address(customer, draft.billing_address),
-				"shipping_address_name": self.customers.address(customer, draft.shipping_address),
+				"customer_address": billing,
+				"shipping_address_name": shipping,
 				"contact_person": self.customers.contact(customer, draft.customer),
 				"woocommerce_server": self.store,
 				"woocommerce_id": str(draft.woocommerce_id),

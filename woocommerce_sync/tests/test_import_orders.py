@@ -11,6 +11,7 @@ from unittest.mock import patch
 import frappe
 from frappe.tests.utils import change_settings
 
+from woocommerce_sync.benchmarks.queries import QueryCounter
 from woocommerce_sync.constants import ITEM_LINK, ORDER, SYNC_LOG
 from woocommerce_sync.orders.retries import pending_ids
 from woocommerce_sync.orders.sync_sales_orders import (
@@ -178,6 +179,56 @@ class TestImportRecordedOrders(ImportTestCase):
 		other = make_importing_settings(self.fake)
 		sync_store(other.name, "Manual", ImportFilters(ids=[16]))
 		self.assertEqual(frappe.db.count("Address", {"woocommerce_address_key": ("is", "set")}), before)
+
+	def test_shipping_to_the_billing_address_is_one_address(self):
+		"""Most buyers ship to where they are billed: that place is one Address, marked as the
+		shipping address too (the push back reads it so), not two copies; another place is its own."""
+		[same, other] = self.fake.generate_orders(2, buyer=f"ship-{frappe.generate_hash(length=6)}-")
+		self.fake.orders[other["id"]]["shipping"].update(address_1="9 Dock Rd", city="Oakland")
+		run = sync_store(self.store, "Manual", ImportFilters(ids=[same["id"], other["id"]]))
+		self.assertEqual(run.counts["created"], 2, run.failures)
+		by_id = {
+			int(so.woocommerce_id): frappe.get_doc("Sales Order", so.name) for so in sales_orders(self.store)
+		}
+
+		def addresses(so) -> list[frappe._dict]:
+			names = frappe.get_all(
+				"Dynamic Link",
+				filters={"parenttype": "Address", "link_doctype": "Customer", "link_name": so.customer},
+				pluck="parent",
+			)
+			return frappe.get_all(
+				"Address",
+				filters={"name": ("in", names)},
+				fields=["name", "address_type", "is_shipping_address"],
+			)
+
+		one = by_id[same["id"]]
+		self.assertEqual(one.customer_address, one.shipping_address_name)
+		self.assertEqual([(a.address_type, a.is_shipping_address) for a in addresses(one)], [("Billing", 1)])
+		two = by_id[other["id"]]
+		self.assertNotEqual(two.customer_address, two.shipping_address_name)
+		self.assertEqual(
+			sorted((a.address_type, a.is_shipping_address) for a in addresses(two)),
+			[("Billing", 0), ("Shipping", 0)],
+		)
+		self.assertEqual(frappe.db.get_value("Address", two.shipping_address_name, "city"), "Oakland")
+
+	def test_a_page_reads_the_configuration_once_not_once_an_order(self):
+		"""Frappe empties its cache of settings at every commit, and the import commits per order:
+		the configuration is kept across them. It cost about 12 reads of settings an order; what is
+		left is ERPNext's one uncached read (the payment schedule's)."""
+
+		def settings_read(orders: int) -> int:
+			made = self.fake.generate_orders(orders, buyer=f"cfg-{frappe.generate_hash(length=6)}-")
+			with QueryCounter(needle="tabSingles") as singles:
+				run = sync_store(self.store, "Manual", ImportFilters(ids=[o["id"] for o in made]))
+			self.assertEqual(run.counts["created"], orders, run.failures)
+			return singles.count
+
+		settings_read(1)  # what a first order puts in Frappe's own caches
+		two, six = settings_read(2), settings_read(6)
+		self.assertLessEqual((six - two) / 4, 1.5, f"{two} reads of settings for 2 orders, {six} for 6")
 
 
 class TestIncrementalSync(ImportTestCase):
