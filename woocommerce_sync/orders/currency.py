@@ -6,13 +6,14 @@ what they decide (the customer's Party Account, a "<name> - <currency>" twin cus
 come only from ERPNext's records and the store's table: no sync job calls a rate service.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 
 import frappe
 from erpnext.accounts.party import get_party_account, get_party_gle_currency
 from frappe import _
+from frappe.query_builder.functions import Min
 from frappe.utils import cint, getdate
 
 from woocommerce_sync.constants import CURRENCY_KEY_FIELD
@@ -47,6 +48,7 @@ class CurrencyRoutes:
 		self.rates: dict[tuple[str, date], Decimal] = {}
 		# Customer Group -> its receivable, read once a run
 		self.group_receivables: dict[str | None, str | None] = {}
+		self.known: dict[str, frappe._dict] = {}  # the page's known customers' receivable facts
 
 	# Exchange rates ------------------------------------------------------------------------------
 
@@ -122,13 +124,59 @@ class CurrencyRoutes:
 			self.note(message)
 		return customer
 
+	def prefetch(self, customers: Iterable[str]) -> None:
+		"""What deciding needs of a page's known customers, in two queries: their own receivable in
+		the company with their group, and the currency of their ledger. Each customer's facts serve
+		its first order of the page; a later order reads them again, as the first may change them."""
+		self.known.clear()
+		names = sorted(set(customers))
+		if not names:
+			return
+		customer, party_account = frappe.qb.DocType("Customer"), frappe.qb.DocType("Party Account")
+		for row in (
+			frappe.qb.from_(customer)
+			.left_join(party_account)
+			.on(
+				(party_account.parent == customer.name)
+				& (party_account.parenttype == "Customer")
+				& (party_account.company == self.company)
+			)
+			.select(customer.name, customer.customer_group.as_("group"), party_account.account)
+			.where(customer.name.isin(names))
+			.run(as_dict=True)
+		):
+			self.known.setdefault(row.name, frappe._dict(row, ledger=None))
+		gl = frappe.qb.DocType("GL Entry")
+		for party, ledger in (
+			frappe.qb.from_(gl)
+			.select(gl.party, Min(gl.account_currency))
+			.where(
+				(gl.docstatus == 1)
+				& (gl.company == self.company)
+				& (gl.party_type == "Customer")
+				& gl.party.isin(list(self.known))
+				& (gl.is_cancelled == 0)
+			)
+			.groupby(gl.party)
+			.run()
+		):
+			self.known[party].ledger = ledger
+
 	def decide(self, customer: str, currency: str, new: bool = False) -> PartyAccountDecision:
+		facts = self.known.pop(customer, None)
 		if new:
 			# what get_party_account answers for a customer without Party Account rows and ledger
 			own, ledger = None, None
-			default = self.group_receivable(
-				frappe.get_cached_value("Customer", customer, "customer_group")
-			) or frappe.get_cached_value("Company", self.company, "default_receivable_account")
+			# one column, not the cached document: a Customer made a moment ago is not cached yet
+			default = (
+				self.group_receivable(frappe.db.get_value("Customer", customer, "customer_group"))
+				or self.company_receivable()
+			)
+		elif facts:
+			own, ledger = facts.account, facts.ledger
+			default = own or self.group_receivable(facts.group) or self.company_receivable()
+			if not own and ledger and _account_currency(default) != ledger:
+				default = get_party_account("Customer", customer, self.company)  # its ledger's account
 		else:
 			own = frappe.db.get_value(
 				"Party Account",
@@ -147,6 +195,9 @@ class CurrencyRoutes:
 			one_customer_per_currency=bool(self.settings.get("one_customer_per_currency")),
 			multi_currency_allowed=self.multi_currency_allowed,
 		)
+
+	def company_receivable(self) -> str | None:
+		return frappe.get_cached_value("Company", self.company, "default_receivable_account")
 
 	def group_receivable(self, group: str | None) -> str | None:
 		"""The Customer Group's receivable in the company (its Party Account row), if it names one."""
@@ -168,7 +219,7 @@ class CurrencyRoutes:
 		account = self.receivable_accounts.get(decision.currency)
 		if not account and decision.currency != self.company_currency:
 			return None
-		account = account or frappe.get_cached_value("Company", self.company, "default_receivable_account")
+		account = account or self.company_receivable()
 		source = frappe.get_doc("Customer", customer)
 		twin = frappe.get_doc(
 			{

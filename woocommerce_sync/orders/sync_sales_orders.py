@@ -470,6 +470,7 @@ class OrderImporter:
 		existing = self._existing_orders(list(drafts))
 		self.taken_po_numbers = self._taken_po_numbers(drafts.values())
 		self.customers.prefetch(drafts.values())
+		self.currencies.prefetch(self.customers.known())
 		self.items.prefetch(line for draft in drafts.values() for line in draft.items)
 		frappe.db.commit()  # a plain commit: each page reads the configuration afresh
 		for woocommerce_id, draft in drafts.items():
