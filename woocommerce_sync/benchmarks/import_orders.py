@@ -5,6 +5,9 @@ Run on a test site (it writes real Sales Orders, Customers and Addresses):
 Prints requests per order, SQL statements per order, orders per second and peak memory
 (`breakdown=True` also prints the top statement tables, callers and shapes); the figures are what
 docs/development.md and the issue notes quote, never asserted by a timed test.
+`buyers`: "new" (every order makes its Customer, Contact and Address: a shop's first import) or
+"returning" (the same buyers ordered before: their documents exist, as for most of a shop's
+everyday orders; the earlier orders are imported first and not measured).
 `workers` (a list, e.g. [1, 2, 4]): one round per count on that many RQ workers instead
 (benchmarks/import_with_workers.py).
 """
@@ -12,7 +15,7 @@ docs/development.md and the issue notes quote, never asserted by a timed test.
 import resource
 import time
 import tracemalloc
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import frappe
 
@@ -26,19 +29,29 @@ START = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
 
 
 def run(
-	orders: int = 1000, trace_memory: bool = True, breakdown: bool = False, workers: list[int] | None = None
+	orders: int = 1000,
+	trace_memory: bool = True,
+	breakdown: bool = False,
+	workers: list[int] | None = None,
+	buyers: str = "new",
 ) -> dict | list[dict]:
 	if workers:
 		return run_with_workers(orders, workers)
+	if buyers not in ("new", "returning"):
+		raise ValueError(f"buyers is 'new' or 'returning', not {buyers!r}")
 	tag = frappe.generate_hash(length=6)
 	with FakeWooCommerceStore() as fake:
-		fresh_orders(fake, orders, START)  # buyers of this run only: each order makes its Customer
+		buyer = f"buyer-{tag}-"
+		fresh_orders(fake, orders, START, buyer)  # buyers of this run only: each order makes its Customer
 		settings = make_importing_settings(
 			fake,
 			store_name=f"benchmark-{tag}",
 			last_sync=datetime(2026, 11, 23, 7, 0),
 			sync_overlap_minutes=0,
 		)
+		if buyers == "returning":
+			sync_store(settings.name, "Command")  # their first orders: not measured
+			fresh_orders(fake, orders, START + timedelta(seconds=orders + 60), buyer)
 		fake.reset_counters()
 		rss_before = _rss_mb()
 		if trace_memory:
@@ -52,6 +65,7 @@ def run(
 			tracemalloc.stop()
 		figures = {
 			"orders": orders,
+			"buyers": buyers,
 			"created": result.counts["created"],
 			"failed": result.counts["failed"],
 			"list_requests": fake.request_count("GET", "/wp-json/wc/v3/orders"),

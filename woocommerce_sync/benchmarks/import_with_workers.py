@@ -102,8 +102,11 @@ def _round(count: int, settings, fake: FakeWooCommerceStore | None, expected: li
 	}
 
 
-def fresh_orders(fake: FakeWooCommerceStore, orders: int, start: datetime) -> list[dict]:
-	"""The fake store's synthetic orders, with buyers no earlier round or run has seen."""
+def fresh_orders(
+	fake: FakeWooCommerceStore, orders: int, start: datetime, buyer: str | None = None
+) -> list[dict]:
+	"""The fake store's synthetic orders, with buyers no earlier round or run has seen (or, given
+	the `buyer` prefix of an earlier call, the same buyers again)."""
 	return fake.generate_orders(
 		orders,
 		lines=3,
@@ -111,7 +114,7 @@ def fresh_orders(fake: FakeWooCommerceStore, orders: int, start: datetime) -> li
 		with_shipping=True,
 		with_coupon=True,
 		start=start,
-		buyer=f"buyer-{frappe.generate_hash(length=6)}-",
+		buyer=buyer or f"buyer-{frappe.generate_hash(length=6)}-",
 	)
 
 
