@@ -574,6 +574,11 @@ class OrderImporter:
 		if self.settings.sales_order_series:
 			so.naming_series = self.settings.sales_order_series
 		self.fill(so, draft)
+		# The number first, committed with the order's customer and addresses: ERPNext holds the
+		# naming series' row lock from naming to commit, which made every other worker wait through
+		# this order's whole validation. A failing order leaves a gap in the series instead.
+		so.set_new_name()
+		configuration_cache.commit()
 		so.flags.from_woocommerce = True
 		so.insert(ignore_permissions=True)
 		if self.settings.submit_orders:
