@@ -657,7 +657,32 @@ ERROR_CASES = [
 		"date_created_gmt 'yesterday' is not a date",
 	),
 	("order_get_guest.json", None, {"rate_precision": 1}, 17, "Currency Precision"),
+	(
+		"order_get_registered.json",
+		_set("9999-12-31T23:59:59", "date_created_gmt"),
+		{},
+		16,
+		"date_created_gmt '9999-12-31T23:59:59' cannot be a real order date",
+	),
+	(
+		"order_get_registered.json",
+		_set("0001-01-01T00:00:00", "date_paid_gmt"),
+		{},
+		16,
+		"date_paid_gmt '0001-01-01T00:00:00' cannot be a real order date",
+	),
 ]
+
+
+def test_meta_data_that_is_not_a_list_is_left_out_with_a_note():
+	"""A plugin bug, not a damaged sale: the order imports without its meta data, and says so."""
+	order = sample_order("order_get_registered.json")
+	order["meta_data"] = 5
+	order["line_items"][0]["meta_data"] = {"size": "L"}
+	draft = map_order(order, config())
+	assert draft.items[0].attributes == []
+	assert any("meta_data of the order is a JSON int" in note for note in draft.notes)
+	assert any("is a JSON dict, not a list" in note and "line " in note for note in draft.notes)
 
 
 @pytest.mark.parametrize(

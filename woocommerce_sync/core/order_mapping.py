@@ -23,7 +23,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Literal, NoReturn, get_args
 
@@ -48,6 +48,8 @@ ChargeKind = Literal["tax", "shipping", "fee", "rounding"]
 _POSTAL_FIELDS = ("address_1", "address_2", "city", "state", "postcode", "country")
 _ADDRESS_FIELDS = ("first_name", "last_name", "company", *_POSTAL_FIELDS)
 _ID = re.compile(r"[0-9]+")
+EARLIEST_ORDER_DATE = datetime(1970, 1, 1, tzinfo=timezone.utc)
+FUTURE_DATE_SLACK = timedelta(days=366)  # a store clock set wrong by months still imports
 
 
 class OrderMappingError(Exception):
@@ -402,6 +404,18 @@ class _OrderMapper:
 	def fail(self, reason: str) -> NoReturn:
 		raise OrderMappingError(self.config.store, self.order_id, reason)
 
+	def note_odd_meta_data(self, what: str, record: dict) -> list:
+		"""The record's meta_data; one that is not the list WooCommerce sends (a plugin wrote it) is
+		left out with a note, as the order itself is sound and only plugin values are missing."""
+		meta_data = record.get("meta_data")
+		if meta_data is None or isinstance(meta_data, list):
+			return meta_data or []
+		self.notes.append(
+			f"the meta_data of {what} is a JSON {type(meta_data).__name__}, not a list, so it is left out "
+			"(field rules that read it find nothing); check the plugin that writes it"
+		)
+		return []
+
 	def money(self, value: object, what: str, *, empty_is_zero: bool = False) -> Decimal:
 		try:
 			return to_decimal_or_zero(value) if empty_is_zero else to_decimal(value)
@@ -454,6 +468,7 @@ class _OrderMapper:
 		shipping_lines = self.records("shipping_lines")
 		fee_lines = self.records("fee_lines")
 		tax_lines = self.records("tax_lines")
+		self.note_odd_meta_data("the order", order)
 		line_count = len(line_items) + len(shipping_lines) + len(fee_lines)
 		if line_count > config.max_lines:
 			self.fail(
@@ -601,7 +616,7 @@ class _OrderMapper:
 		sku = _text(line.get("sku")) or None
 		attributes = [
 			(_text(meta.get("display_key")), _text(meta.get("display_value")))
-			for meta in line.get("meta_data") or []
+			for meta in self.note_odd_meta_data(what, line)
 			if isinstance(meta, dict)
 			and not _text(meta.get("key")).startswith("_")
 			and _text(meta.get("display_key"))
@@ -853,6 +868,13 @@ class _OrderMapper:
 			parsed = datetime.fromisoformat(text.removesuffix("Z") + ("+00:00" if text.endswith("Z") else ""))
 		except ValueError:
 			self.fail(f"its {field_name} {text!r} is not a date; the order looks damaged, fetch it again")
-		if parsed.tzinfo is None:
-			return parsed.replace(tzinfo=timezone.utc)
-		return parsed.astimezone(timezone.utc)
+		parsed = (
+			parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
+		)
+		if not EARLIEST_ORDER_DATE <= parsed <= datetime.now(timezone.utc) + FUTURE_DATE_SLACK:
+			# 9999-12-31 or 0001-01-01 is a placeholder a plugin or an import wrote, not when a sale happened
+			self.fail(
+				f"its {field_name} {text!r} cannot be a real order date (before 1970 or over a year ahead); "
+				"correct the date in WooCommerce (or the plugin or import that wrote it) and sync again"
+			)
+		return parsed
