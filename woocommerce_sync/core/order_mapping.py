@@ -762,8 +762,7 @@ class _OrderMapper:
 			title = _text(line.get(title_key)) or default_title
 			amount = self.money(line.get("total"), f'the total of {kind} line {line_id} ("{title}")')
 			if not amount:
-				self.notes.append(f'{kind} "{title}" is zero, so it has no charge row')
-				continue
+				continue  # free shipping: nothing to charge, nothing a person needs to hear about
 			if not account:
 				self.fail(
 					f'it has {kind} "{title}" ({amount}) and the store has no {default_title} Account: '

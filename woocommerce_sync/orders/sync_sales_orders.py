@@ -490,8 +490,14 @@ class OrderImporter:
 			self._forget_retries(self.succeeded_ids | ignored)
 
 	def _map(self, order: dict) -> SalesOrderDraft:
-		"""The order's draft, without e-mails Frappe refuses: the order is imported without them."""
+		"""The order's draft, without e-mails Frappe refuses: the order is imported without them.
+		What the mapping noted (a rounding difference, an address too short, meta data left out)
+		goes to the Sync Log, naming the store and the order."""
 		draft = map_order(order, self.config)
+		for note in draft.notes:
+			self.run.note(
+				_("WooCommerce store {0}, order {1}: {2}").format(self.store, draft.woocommerce_id, note)
+			)
 		note = drop_refused_emails(draft)
 		if note:
 			self.run.note(note)
@@ -502,9 +508,8 @@ class OrderImporter:
 		Customer or Item between our look-up and our write: start the order again from what is
 		now there, after a short random pause so the two runs stop colliding."""
 		for attempt in range(1, CONFLICT_ATTEMPTS + 1):
-			if current is None:
-				# The page's look-up may be stale by now; creating a second Sales Order would only
-				# fail on ERPNext's purchase-order check or our unique key.
+			if current is None and attempt > 1:
+				# what the other run made; a first attempt looks again in `create`, just before it
 				current = self._existing_orders([draft.woocommerce_id]).get(str(draft.woocommerce_id))
 			try:
 				return self.import_order(draft, current)
@@ -579,6 +584,15 @@ class OrderImporter:
 		# this order's whole validation. A failing order leaves a gap in the series instead.
 		so.set_new_name()
 		configuration_cache.commit()
+		# The page's look-up may be stale by now. Looking again in this fresh transaction, the
+		# snapshot ERPNext's purchase-order check reads too, leaves the unique key as the only way
+		# a racing run's Sales Order can show, and that is a conflict: the order starts again.
+		if self._existing_orders([draft.woocommerce_id]):
+			raise frappe.DuplicateEntryError(
+				_("WooCommerce store {0}, order {1}: another run imported it a moment ago").format(
+					self.store, draft.woocommerce_id
+				)
+			)
 		so.flags.from_woocommerce = True
 		so.insert(ignore_permissions=True)
 		if self.settings.submit_orders:

@@ -157,20 +157,24 @@ class TestRetryRows(NeverSkipTestCase):
 
 class TestADamagedOrderFailsAlone(NeverSkipTestCase):
 	def damaged_orders(self) -> list[dict]:
-		"""Three orders a plugin or a migration could leave behind, among good ones."""
+		"""Two orders a plugin or a migration could leave behind, and one a plugin bug spoils a
+		little (a line's meta_data that is not a list: imported without it), among good ones."""
 		made = self.fake.generate_orders(7, start=LATER)
 		meta, digits, date = made[1], made[3], made[5]
-		self.fake.orders[meta["id"]]["line_items"][0]["meta_data"] = 5  # TypeError: not iterable
+		self.fake.orders[meta["id"]]["line_items"][0]["meta_data"] = 5
 		self.fake.orders[digits["id"]]["line_items"][0]["product_id"] = "9" * 5000  # ValueError
-		self.fake.orders[date["id"]]["date_created_gmt"] = "0001-01-01T00:30:00+01:00"  # OverflowError
+		self.fake.orders[date["id"]]["date_created_gmt"] = "0001-01-01T00:30:00+01:00"  # no real date
 		return made
 
 	def test_any_exception_fails_that_order_alone_and_logs_once(self):
 		made = self.damaged_orders()
-		bad = {made[1]["id"], made[3]["id"], made[5]["id"]}
+		bad = {made[3]["id"], made[5]["id"]}
 		started = now_datetime()
 		run = sync_store(self.store, "Scheduler")
-		self.assertEqual((run.counts["created"], run.counts["failed"]), (4, 3), run.failures)
+		self.assertEqual((run.counts["created"], run.counts["failed"]), (5, 2), run.failures)
+		self.assertTrue(
+			any(str(made[1]["id"]) in note and "meta_data" in note for note in run.notes), run.notes
+		)
 		self.assertEqual(imported(self.store), {o["id"] for o in made} - bad)
 		self.assertEqual(set(pending_ids(self.store)), bad)
 		self.assertEqual(
@@ -179,13 +183,13 @@ class TestADamagedOrderFailsAlone(NeverSkipTestCase):
 			"the cursor moves past the page",
 		)
 		reasons = " ".join(f["reason"] for f in run.failures)
-		for error in ("TypeError", "ValueError", "OverflowError"):
+		for error in ("ValueError", "OverflowError"):
 			self.assertIn(error, reasons)
-		self.assertEqual(self.error_logs_since(started), 3)
-		# The next hour: the same three fail for the same reasons, with no new traceback.
+		self.assertEqual(self.error_logs_since(started), 2)
+		# The next hour: the same two fail for the same reasons, with no new traceback.
 		again_started = now_datetime()
 		again = sync_store(self.store, "Scheduler")
-		self.assertEqual(again.counts["failed"], 3, again.failures)
+		self.assertEqual(again.counts["failed"], 2, again.failures)
 		self.assertEqual(self.error_logs_since(again_started), 0)
 		self.assertEqual(
 			{f["error_log"] for f in again.failures},
@@ -193,7 +197,7 @@ class TestADamagedOrderFailsAlone(NeverSkipTestCase):
 			"linked, not rewritten",
 		)
 		rows = frappe.get_all(ORDER_RETRY, filters={"store": self.store}, pluck="attempts")
-		self.assertEqual(rows, [2, 2, 2])
+		self.assertEqual(rows, [2, 2])
 
 	def error_logs_since(self, moment) -> int:
 		return frappe.db.count(
