@@ -43,7 +43,7 @@ def run(orders: int = 100) -> dict:
 		frappe.delete_doc("Sales Order", name, ignore_permissions=True, force=True)
 	frappe.db.commit()
 	figures = {
-		"orders": len(copies),
+		"copies": len(copies),
 		"import_queries_per_order": imported["queries_per_order"],
 		"erpnext_insert_queries_per_order": round(queries.count / len(copies), 1),
 	}
