@@ -13,7 +13,7 @@ import json
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -21,6 +21,7 @@ from decimal import Decimal
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.model.naming import revert_series_if_last
 from frappe.utils import cint, get_datetime, getdate
 from frappe.utils.html_utils import sanitize_html
 
@@ -581,23 +582,28 @@ class OrderImporter:
 		self.fill(so, draft)
 		# The number first, committed with the order's customer and addresses: ERPNext holds the
 		# naming series' row lock from naming to commit, which made every other worker wait through
-		# this order's whole validation. A failing order leaves a gap in the series instead.
+		# this order's whole validation. A failing order gives its number back (unless another
+		# order took the next one meanwhile: then it leaves a gap).
 		so.set_new_name()
 		configuration_cache.commit()
-		# The page's look-up may be stale by now. Looking again in this fresh transaction, the
-		# snapshot ERPNext's purchase-order check reads too, leaves the unique key as the only way
-		# a racing run's Sales Order can show, and that is a conflict: the order starts again.
-		if self._existing_orders([draft.woocommerce_id]):
-			raise frappe.DuplicateEntryError(
-				_("WooCommerce store {0}, order {1}: another run imported it a moment ago").format(
-					self.store, draft.woocommerce_id
+		try:
+			# The page's look-up may be stale by now. Looking again in this fresh transaction, the
+			# snapshot ERPNext's purchase-order check reads too, leaves the unique key as the only
+			# way a racing run's Sales Order can show, and that is a conflict: the order starts again.
+			if self._existing_orders([draft.woocommerce_id]):
+				raise frappe.DuplicateEntryError(
+					_("WooCommerce store {0}, order {1}: another run imported it a moment ago").format(
+						self.store, draft.woocommerce_id
+					)
 				)
-			)
-		so.flags.from_woocommerce = True
-		so.insert(ignore_permissions=True)
-		if self.settings.submit_orders:
-			so.submit()
-		mark_synced(so.name, draft.date_modified_gmt)
+			so.flags.from_woocommerce = True
+			so.insert(ignore_permissions=True)
+			if self.settings.submit_orders:
+				so.submit()
+			mark_synced(so.name, draft.date_modified_gmt)
+		except Exception:
+			_give_back_number(so)
+			raise
 		return so.name
 
 	def update_draft(self, draft: SalesOrderDraft, name: str) -> None:
@@ -927,3 +933,13 @@ def _item_wise_detail(detail: dict[int, Decimal], item_codes: dict[int, str]) ->
 		code = item_codes[line_id]
 		by_item[code] = by_item.get(code, Decimal(0)) + amount
 	return json.dumps({code: [0, float(amount)] for code, amount in by_item.items()})
+
+
+def _give_back_number(so: Document) -> None:
+	"""Undo the failed order and return its number to the series if it is still the last one taken,
+	as Frappe does when the newest document of a series is deleted; an order failing every hour
+	then uses no numbers. Whatever goes wrong here costs a gap at most, never the order's error."""
+	with suppress(Exception):
+		configuration_cache.rollback()
+		revert_series_if_last(so.naming_series, so.name, so)
+		configuration_cache.commit()

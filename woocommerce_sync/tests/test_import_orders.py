@@ -230,6 +230,28 @@ class TestImportRecordedOrders(ImportTestCase):
 		two, six = settings_read(2), settings_read(6)
 		self.assertLessEqual((six - two) / 4, 1.5, f"{two} reads of settings for 2 orders, {six} for 6")
 
+	def test_an_order_that_fails_gives_its_number_back(self):
+		"""The Sales Order's number is taken before ERPNext validates it (workers must not queue on
+		the series): an order ERPNext refuses, every hour, must not use up a number each time."""
+		[order] = self.fake.generate_orders(1, buyer=f"num-{frappe.generate_hash(length=6)}-")
+
+		def numbers_taken() -> int:
+			return frappe.db.sql("select coalesce(sum(current), 0) from `tabSeries`")[0][0]
+
+		before = numbers_taken()
+		refused = frappe.ValidationError("refused by a validation hook")
+		with patch(
+			"erpnext.selling.doctype.sales_order.sales_order.SalesOrder.validate", side_effect=refused
+		):
+			for _hour in range(3):
+				run = sync_store(self.store, "Manual", ImportFilters(ids=[order["id"]]))
+				self.assertEqual(run.counts["failed"], 1, run.failures)
+				self.assertIn("refused by a validation hook", run.failures[0]["reason"])
+		self.assertEqual(numbers_taken(), before)
+		run = sync_store(self.store, "Manual", ImportFilters(ids=[order["id"]]))
+		self.assertEqual(run.counts["created"], 1, run.failures)
+		self.assertEqual(numbers_taken(), before + 1)
+
 
 class TestIncrementalSync(ImportTestCase):
 	def test_cursor_requests_and_nothing_changed(self):
