@@ -303,7 +303,7 @@ def test_three_for_ten_needs_a_one_cent_rounding_row():
 	assert "0.01 USD" in rounding.description and "WooCommerce" in rounding.description
 	assert draft.erpnext_grand_total() == Decimal("10.00") == draft.grand_total
 	assert draft.tax_rows_total() == draft.total_taxes == 0
-	assert any("3 x 3.33 = 9.99" in note for note in draft.notes)
+	assert any("3 x 3.33 = 9.99" in note for note in draft.rounding_notes)
 
 
 def test_a_higher_rate_precision_shrinks_the_rounding_row():
@@ -383,7 +383,7 @@ def test_tax_lines_off_by_a_cent_from_total_tax_go_to_the_rounding_row():
 	assert draft.tax_rows_total() + draft.tax_lines_difference == draft.total_taxes
 	assert draft.charges[-1].kind == "rounding" and draft.charges[-1].amount == Decimal("0.01")
 	assert draft.erpnext_grand_total() == Decimal("88.47")
-	assert any("tax lines add up to 6.73" in note for note in draft.notes)
+	assert any("tax lines add up to 6.73" in note for note in draft.rounding_notes)
 
 
 def test_sub_cent_drift_between_total_and_its_parts_is_absorbed():
@@ -417,7 +417,7 @@ def test_tax_that_no_line_carries_is_put_on_the_largest_item_with_a_note():
 	state = draft.charges[0]
 	assert state.amount == Decimal("5.93")
 	assert state.item_wise_tax_detail == {2: Decimal("5.93")} and state.charge_tax_detail == {}
-	assert sum("no line carries" in note for note in draft.notes) == 2
+	assert sum("no line carries" in note for note in draft.rounding_notes) == 2
 	assert draft.erpnext_grand_total() == draft.grand_total
 
 

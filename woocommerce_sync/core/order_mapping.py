@@ -236,6 +236,8 @@ class SalesOrderDraft:
 	rate_precision: int
 	money_places: int
 	notes: list[str] = field(default_factory=list)
+	# cent-level explanations the rounding row settles: kept with the order, not for a person to act on
+	rounding_notes: list[str] = field(default_factory=list)
 	tax_template: str | None = None
 
 	@property
@@ -385,6 +387,7 @@ class _OrderMapper:
 		self.config = config
 		self.order_id: int | None = None
 		self.notes: list[str] = []
+		self.rounding_notes: list[str] = []
 		if not isinstance(order, dict):
 			self.fail(
 				f"the order is a JSON {type(order).__name__}, not an object; fetch it again from the store"
@@ -517,7 +520,7 @@ class _OrderMapper:
 				"the order is inconsistent in WooCommerce; open it there, press Recalculate, save, and sync again"
 			)
 		if drift:
-			self.notes.append(
+			self.rounding_notes.append(
 				f"WooCommerce's total {grand_total} differs by {drift} from the sum of its parts as the API "
 				f"shows them, rounded ({parts}); the rounding row carries it"
 			)
@@ -529,7 +532,7 @@ class _OrderMapper:
 				"is inconsistent in WooCommerce; open it there, press Recalculate, save, and sync again"
 			)
 		if tax_lines_difference:
-			self.notes.append(
+			self.rounding_notes.append(
 				f"WooCommerce's tax lines add up to {tax_lines_total} but its total_tax is {total_taxes}; "
 				f"the difference {tax_lines_difference} is on the rounding row, not on a tax account"
 			)
@@ -571,6 +574,7 @@ class _OrderMapper:
 			rate_precision=config.rate_precision,
 			money_places=money_places,
 			notes=self.notes,
+			rounding_notes=self.rounding_notes,
 		)
 		draft.tax_template, note = order_tax_template(
 			[charge.rate_id for charge in taxes if charge.rate_id is not None], config.tax_templates
@@ -738,7 +742,7 @@ class _OrderMapper:
 		if parts or not target:
 			return _allocate(target, parts, places)
 		largest = max(items, key=lambda item: abs(item.amount))
-		self.notes.append(
+		self.rounding_notes.append(
 			f'tax "{label}" has {target} that no line carries; the item-wise tax detail puts it on line '
 			f"{largest.woocommerce_line_id}"
 		)
@@ -783,7 +787,7 @@ class _OrderMapper:
 		for item in draft.items:
 			computed = quantize(item.rate * item.qty, draft.rate_precision)
 			if computed != item.amount:
-				self.notes.append(
+				self.rounding_notes.append(
 					f'line {item.woocommerce_line_id} ("{item.name}"): WooCommerce total {item.amount}, ERPNext '
 					f"computes {_display_number(item.qty)} x {item.rate} = {computed}"
 				)

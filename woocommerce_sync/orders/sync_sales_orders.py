@@ -468,6 +468,7 @@ class OrderImporter:
 					str(exc) if isinstance(exc, OrderMappingError) else self._reason(_order_id(order), exc)
 				)
 				self._failed(_order_id(order), reason)
+		self._note_rounding(drafts)
 		existing = self._existing_orders(list(drafts))
 		self.taken_po_numbers = self._taken_po_numbers(drafts.values())
 		self.customers.prefetch(drafts.values())
@@ -492,8 +493,8 @@ class OrderImporter:
 
 	def _map(self, order: dict) -> SalesOrderDraft:
 		"""The order's draft, without e-mails Frappe refuses: the order is imported without them.
-		What the mapping noted (a rounding difference, an address too short, meta data left out)
-		goes to the Sync Log, naming the store and the order."""
+		What the mapping noted for a person (an address too short, meta data left out, a missing
+		_gmt date) goes to the Sync Log, naming the store and the order."""
 		draft = map_order(order, self.config)
 		for note in draft.notes:
 			self.run.note(
@@ -503,6 +504,20 @@ class OrderImporter:
 		if note:
 			self.run.note(note)
 		return draft
+
+	def _note_rounding(self, drafts: dict[int, SalesOrderDraft]) -> None:
+		"""Cent differences are common (a coupon split over a line's quantity) and settled by each
+		order's rounding row: one note a page says how many, with an example, instead of one a line."""
+		rounded = [
+			(woocommerce_id, d.rounding_notes[0]) for woocommerce_id, d in drafts.items() if d.rounding_notes
+		]
+		if rounded:
+			self.run.note(
+				_(
+					"WooCommerce store {0}: {1} orders of a page differ by cents from what ERPNext computes, "
+					"and their rounding rows settle it (for example order {2}: {3})"
+				).format(self.store, len(rounded), *rounded[0])
+			)
 
 	def _import_with_retries(self, draft: SalesOrderDraft, current: frappe._dict | None) -> str:
 		"""Another run (a webhook job beside the hourly sync) may write this order's Sales Order,

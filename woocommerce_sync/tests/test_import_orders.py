@@ -4,6 +4,7 @@ sync_store commits per order (that is its design), so these tests make their own
 (a fresh name) instead of relying on the test transaction's rollback.
 """
 
+import copy
 from datetime import datetime, timezone
 from decimal import Decimal
 from unittest.mock import patch
@@ -229,6 +230,24 @@ class TestImportRecordedOrders(ImportTestCase):
 		settings_read(1)  # what a first order puts in Frappe's own caches
 		two, six = settings_read(2), settings_read(6)
 		self.assertLessEqual((six - two) / 4, 1.5, f"{two} reads of settings for 2 orders, {six} for 6")
+
+	def test_cent_differences_are_one_note_a_page_not_one_a_line(self):
+		"""3 x 3.33 is 9.99 where WooCommerce says 10.00: the rounding row settles it. Such orders are
+		common (a coupon split over a quantity), so the Sync Log counts them once a page."""
+		ids = []
+		for _copy in range(3):
+			order = copy.deepcopy(
+				{k: v for k, v in self.fake.orders[17].items() if k not in ("id", "number", "order_key")}
+			)
+			order["line_items"][0].update(subtotal="10.00", total="10.00")
+			order["total"] = "10.00"
+			ids.append(self.fake.add_order(order)["id"])
+		run = sync_store(self.store, "Manual", ImportFilters(ids=ids))
+		self.assertEqual(run.counts["created"], 3, run.failures)
+		[rounding] = [note for note in run.notes if "differ by cents" in note]
+		self.assertIn("3 orders", rounding)
+		self.assertIn("3 x 3.33 = 9.99", rounding)
+		self.assertEqual(sum("ERPNext computes" in note for note in run.notes), 1, run.notes)
 
 	def test_an_order_that_fails_gives_its_number_back(self):
 		"""The Sales Order's number is taken before ERPNext validates it (workers must not queue on
