@@ -9,8 +9,8 @@ Price List and a dozen more again for every order, about 30 statements of each o
 single DocTypes and the name checks of the DocTypes below, which an import never writes and an
 administrator changes rarely. The importer starts each page with a plain commit, so a change made
 while a page is being imported is seen from the next page on (a page is at most 100 orders, a few
-seconds), as within one long web request. What the
-import writes (Customer, Contact, Address, Item, Sales Order) is never kept, nor a miss.
+seconds), as within one long web request. What the import writes (Customer, Contact, Address,
+Item, Sales Order) is never kept, nor a miss.
 """
 
 import frappe

@@ -236,7 +236,7 @@ class SalesOrderDraft:
 	rate_precision: int
 	money_places: int
 	notes: list[str] = field(default_factory=list)
-	# cent-level explanations the rounding row settles: kept with the order, not for a person to act on
+	# cent-level differences the rounding row settles: nothing to act on, so counted once a page
 	rounding_notes: list[str] = field(default_factory=list)
 	tax_template: str | None = None
 
